@@ -1,0 +1,49 @@
+// haguard: the CLI. Argo CD config-management plugin (render, parameters), CI checker (check) and
+// KRM function (fn), all over the engine in policies/.
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "plugin/command.h"
+
+namespace {
+
+struct CommandEntry {
+  const char* name;
+  const char* help;
+  haguard::plugin::CommandSetup setup;
+};
+
+const CommandEntry kCommands[] = {
+    {"check", "Check manifests (files, directories, or - for stdin) against the HA policy",
+     haguard::plugin::setup_check},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"haguard: keeps DALP deployments on Kubernetes highly available"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("haguard ") + HAGUARD_VERSION);
+  std::function<int()> run;
+  for (const auto& c : kCommands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.help);
+    auto runner = c.setup(*sub);
+    sub->callback([&run, runner] { run = runner; });
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;  // usage errors exit 2
+  }
+  try {
+    return run ? run() : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "haguard: %s\n", e.what());
+    return 2;
+  }
+}

@@ -1,0 +1,45 @@
+#pragma once
+// Manifest streams in and out: YAML streams (one or many documents), JSON documents, JSON streams
+// and `kind: List` (what `kubectl get -o json` prints). Every object keeps the file, the document
+// index and the line it came from, so findings can point back at the source.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace haguard::plugin {
+
+using json = nlohmann::json;
+
+struct Document {
+  std::string file;        ///< as given ("-" for stdin)
+  std::size_t index = 0;   ///< 0-based document index within the file
+  int line = 0;            ///< 1-based line where the document (or List item) starts
+  json object;
+};
+
+struct ManifestError {
+  std::string file;
+  std::size_t index = 0;
+  int line = 0;
+  std::string message;
+  std::string describe() const;  ///< "<file>: document <i> (line <l>): <message>"
+};
+
+struct ReadResult {
+  std::vector<Document> documents;
+  std::vector<ManifestError> errors;  ///< malformed documents; nothing is skipped silently
+};
+
+/// Parses `text` (YAML stream or JSON) named `file`. Empty documents are dropped; a document that
+/// is not a mapping is an error; `kind: List` items are expanded in place (each keeps the List's
+/// document index and its own line).
+ReadResult read_manifests(std::string_view text, std::string_view file);
+
+/// Writes objects as a deterministic YAML stream ("---" between documents, keys in the JSON
+/// object's order, strings quoted where YAML would read them as another type).
+std::string write_yaml_stream(const std::vector<json>& objects);
+
+}  // namespace haguard::plugin

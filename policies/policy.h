@@ -1,0 +1,105 @@
+#pragma once
+// The HAPolicy: environments, named workload selectors, rules with per-environment enforcement and
+// parameters, and exemption settings. Loaded from YAML text (the caller reads the file); every
+// unknown key or bad value is an error naming the source, line, column and key path.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policies/outcome.h"
+#include "policies/workload.h"
+
+namespace haguard {
+
+/// A named set of workloads: kind in `kinds` and (any label listed matches, or the name matches a
+/// pattern). A selector with neither labels nor names matches every workload of its kinds.
+struct WorkloadSelector {
+  std::string name;
+  std::vector<std::string> kinds;
+  std::map<std::string, std::vector<std::string>> labels;  ///< key -> accepted values (any)
+  std::vector<std::string> names;                          ///< glob patterns: "*" and "?"
+  bool matches(const Workload& w) const;
+  bool matches_name(std::string_view kind, std::string_view name) const;
+};
+
+/// One bundled stateful service class, e.g. PostgreSQL, and what to use instead.
+struct BundledService {
+  std::string name;                 ///< "PostgreSQL"
+  std::vector<std::string> labels;  ///< values of app.kubernetes.io/name or app that identify it
+  std::vector<std::string> images;  ///< image base names that identify it
+  std::string instead;              ///< what to use instead, said in the denial
+};
+
+/// Per-rule parameters. Only the fields of the rule concerned are read.
+struct RuleParams {
+  std::int64_t minimum = 2;                                    // min-replicas
+  std::string port = "http";                                   // probes: named port for the fix
+  std::string topology_key = "kubernetes.io/hostname";         // soft-anti-affinity
+  std::string zone_key = "topology.kubernetes.io/zone";        // zone-spread
+  std::vector<BundledService> services;                        // no-bundled-stateful-services
+};
+
+struct RuleConfig {
+  std::string id;
+  Enforcement enforcement = Enforcement::warn;        ///< everywhere unless overridden
+  std::map<std::string, Enforcement> environments;    ///< per-environment overrides
+  bool fix = true;                                    ///< fix failures where enforced
+  std::vector<std::string> targets;                   ///< workload selector names; empty = all
+  RuleParams params;
+};
+
+struct Requesters {
+  std::vector<std::string> users;
+  std::vector<std::string> groups;
+  std::vector<std::string> service_accounts;  ///< "namespace:name"
+  bool empty() const { return users.empty() && groups.empty() && service_accounts.empty(); }
+};
+
+struct ExemptionSettings {
+  bool require_reason = true;
+  bool require_expiry = true;
+  std::chrono::seconds max_duration{std::chrono::hours(24 * 30)};  ///< 0 = unlimited
+  std::map<std::string, std::vector<std::string>> never;           ///< env -> rule ids ("*")
+  Requesters allowed;                                              ///< empty = anyone
+  std::vector<std::string> namespaces;                             ///< exempt from every rule
+};
+
+struct Policy {
+  std::string name;
+  std::vector<std::string> environments;
+  std::string default_environment = "default";
+  std::map<std::string, WorkloadSelector> workloads;
+  std::map<std::string, RuleConfig, std::less<>> rules;
+  ExemptionSettings exemptions;
+  std::string hash;  ///< sha-like digest of the source text, for metrics and logs
+
+  /// `env` if the policy knows it, else the default environment.
+  const std::string& resolve_environment(std::string_view env) const;
+  /// Enforcement of `rule_id` in `env` (off for a rule the policy does not configure).
+  Enforcement enforcement(std::string_view rule_id, std::string_view env) const;
+  const RuleConfig* rule(std::string_view rule_id) const;
+  /// Whether `w` is among the targets of `rule` (no targets: every workload).
+  bool targets(const RuleConfig& rule, const Workload& w) const;
+  bool namespace_exempt(std::string_view ns) const;
+  bool never_exemptable(std::string_view rule_id, std::string_view env) const;
+};
+
+struct PolicyLoad {
+  std::shared_ptr<const Policy> policy;  ///< null on error
+  std::string error;                     ///< "<source>:<line>:<col>: <key path>: <problem>"
+};
+
+/// Parses and validates HAPolicy YAML. `source` names the text in errors (a file path).
+PolicyLoad load_policy(std::string_view yaml_text, std::string_view source);
+
+/// The policy compiled into the binaries (policies/default.yaml).
+std::string_view default_policy_text();
+/// The embedded default, parsed once.
+std::shared_ptr<const Policy> default_policy();
+
+}  // namespace haguard
