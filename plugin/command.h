@@ -12,5 +12,8 @@ namespace haguard::plugin {
 using CommandSetup = std::function<std::function<int()>(CLI::App&)>;
 
 std::function<int()> setup_check(CLI::App& app);
+std::function<int()> setup_render(CLI::App& app);
+std::function<int()> setup_parameters(CLI::App& app);
+std::function<int()> setup_fn(CLI::App& app);
 
 }  // namespace haguard::plugin

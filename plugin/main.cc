@@ -20,6 +20,12 @@ struct CommandEntry {
 const CommandEntry kCommands[] = {
     {"check", "Check manifests (files, directories, or - for stdin) against the HA policy",
      haguard::plugin::setup_check},
+    {"render", "Render the application's jsonnet as HA-compliant manifests (Argo CD generate)",
+     haguard::plugin::setup_render},
+    {"parameters", "Print the Argo CD parameter announcements for this application (JSON)",
+     haguard::plugin::setup_parameters},
+    {"fn", "KRM function: read a ResourceList on stdin, fix and check it, write it to stdout",
+     haguard::plugin::setup_fn},
 };
 
 }  // namespace

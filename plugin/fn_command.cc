@@ -1,0 +1,221 @@
+// `haguard fn`: a KRM function (config.kubernetes.io/v1 ResourceList on stdin and stdout).
+// Applies the policy's fixes to `items`, runs the object and set rules, and reports in `results`
+// (severity, message, resourceRef, field path, file). Exits non-zero when an enforced rule fails.
+//
+// functionConfig: a ConfigMap whose data may set `environment` and `policy` (a policy file path),
+// as `kpt fn eval --exec ... -- environment=production` makes; or an HAPolicy itself.
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "plugin/command.h"
+#include "plugin/manifest_io.h"
+#include "plugin/render_inputs.h"
+#include "plugin/render_output.h"
+#include "plugin/render_pipeline.h"
+#include "policies/engine.h"
+#include "policies/object_set.h"
+
+namespace haguard::plugin {
+namespace {
+
+struct FnOptions {
+  std::optional<std::string> environment;
+  std::optional<std::string> policy;
+};
+
+/// "/spec/template/spec/containers/0/livenessProbe" -> "spec.template.spec.containers[0].livenessProbe"
+std::string field_path(const std::string& pointer) {
+  std::string out;
+  std::size_t pos = 1;
+  while (pointer.size() > 0 && pos <= pointer.size()) {
+    std::size_t next = pointer.find('/', pos);
+    std::string tok = pointer.substr(pos, next == std::string::npos ? std::string::npos : next - pos);
+    for (std::size_t i; (i = tok.find("~1")) != std::string::npos;) tok.replace(i, 2, "/");
+    for (std::size_t i; (i = tok.find("~0")) != std::string::npos;) tok.replace(i, 2, "~");
+    bool index = !tok.empty() && tok.find_first_not_of("0123456789") == std::string::npos;
+    if (index)
+      out += "[" + tok + "]";
+    else if (tok.find('.') != std::string::npos)
+      out += "[" + tok + "]";
+    else
+      out += (out.empty() ? "" : ".") + tok;
+    if (next == std::string::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+json resource_ref(const json& o) {
+  json ref = {{"apiVersion", o.value("apiVersion", "")}, {"kind", o.value("kind", "")}};
+  const json& m = o.contains("metadata") && o["metadata"].is_object() ? o["metadata"] : json::object();
+  ref["name"] = m.value("name", "");
+  if (m.contains("namespace") && m["namespace"].is_string()) ref["namespace"] = m["namespace"];
+  return ref;
+}
+
+json file_ref(const json& o) {
+  const json* ann = nullptr;
+  if (o.contains("metadata") && o["metadata"].is_object() && o["metadata"].contains("annotations"))
+    ann = &o["metadata"]["annotations"];
+  if (ann == nullptr || !ann->is_object()) return nullptr;
+  for (const char* key : {"internal.config.kubernetes.io/path", "config.kubernetes.io/path"}) {
+    if (auto it = ann->find(key); it != ann->end() && it->is_string()) {
+      json f = {{"path", *it}};
+      for (const char* ik : {"internal.config.kubernetes.io/index", "config.kubernetes.io/index"})
+        if (auto ix = ann->find(ik); ix != ann->end() && ix->is_string()) {
+          try {
+            f["index"] = std::stoi(ix->get<std::string>());
+          } catch (...) {
+          }
+          break;
+        }
+      return f;
+    }
+  }
+  return nullptr;
+}
+
+int run_fn(const FnOptions& o) {
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  ReadResult read = read_manifests(text, "-");
+  for (const auto& e : read.errors) std::fprintf(stderr, "haguard fn: %s\n", e.describe().c_str());
+  if (!read.errors.empty()) return 1;
+  json list;
+  std::vector<json> loose;  // input given as a plain stream of objects: treat as the items
+  for (auto& d : read.documents) {
+    if (d.object.value("kind", "") == "ResourceList" && list.is_null())
+      list = std::move(d.object);
+    else
+      loose.push_back(std::move(d.object));
+  }
+  if (list.is_null()) {
+    list = {{"apiVersion", "config.kubernetes.io/v1"}, {"kind", "ResourceList"},
+            {"items", json(loose)}};
+  } else if (!loose.empty()) {
+    std::fprintf(stderr, "haguard fn: input holds a ResourceList and other documents\n");
+    return 1;
+  }
+  if (!list.contains("items") || list["items"].is_null()) list["items"] = json::array();
+  if (!list["items"].is_array()) {
+    std::fprintf(stderr, "haguard fn: ResourceList items must be a list\n");
+    return 1;
+  }
+
+  // functionConfig: environment and policy.
+  std::optional<std::string> environment = o.environment;
+  std::optional<std::string> policy_file = o.policy;
+  std::shared_ptr<const Policy> inline_policy;
+  if (auto fc = list.find("functionConfig"); fc != list.end() && fc->is_object()) {
+    if (fc->value("kind", "") == "HAPolicy") {
+      PolicyLoad load = load_policy(fc->dump(), "functionConfig");
+      if (!load.policy) {
+        std::fprintf(stderr, "haguard fn: %s\n", load.error.c_str());
+        return 1;
+      }
+      inline_policy = load.policy;
+    } else if (auto data = fc->find("data"); data != fc->end() && data->is_object()) {
+      if (auto e = data->find("environment"); e != data->end() && e->is_string()) environment = *e;
+      if (auto p = data->find("policy"); p != data->end() && p->is_string()) policy_file = *p;
+    }
+  }
+  std::shared_ptr<const Policy> policy = inline_policy;
+  if (!policy) {
+    PolicyChoice choice = choose_policy(policy_file, current_environ());
+    if (!choice.error.empty()) {
+      std::fprintf(stderr, "haguard fn: %s\n", choice.error.c_str());
+      return 1;
+    }
+    policy = choice.policy;
+  }
+  std::string env_name = policy->resolve_environment(environment.value_or(""));
+  if (environment && !environment->empty() && env_name != *environment) {
+    std::fprintf(stderr, "haguard fn: environment \"%s\" is not one the policy knows\n",
+                 environment->c_str());
+    return 1;
+  }
+
+  std::vector<RenderedObject> objects;
+  for (auto& item : list["items"]) objects.push_back({item, "", ""});
+  assign_environments(objects, env_name);
+  Engine engine(policy);
+  json results = json::array();
+  bool blocked = false;
+
+  std::vector<const json*> originals;
+  for (const auto& r : objects) originals.push_back(&r.object);
+  ObjectSet before(originals);
+  std::vector<json> fixed(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    EvalContext ctx;
+    ctx.environment = objects[i].environment;
+    ctx.set = &before;
+    FixResult fr = engine.fix(objects[i].object, ctx);
+    for (const auto& rule : fr.rules) {
+      json r = {{"message", "fixed by haguard (" + rule + ")"},
+                {"severity", "info"},
+                {"resourceRef", resource_ref(fr.object)},
+                {"tags", {{"rule", rule}, {"environment", objects[i].environment}}}};
+      if (json f = file_ref(fr.object); !f.is_null()) r["file"] = f;
+      results.push_back(std::move(r));
+    }
+    fixed[i] = std::move(fr.object);
+  }
+  for (std::size_t i = 0; i < objects.size(); ++i) objects[i].object = std::move(fixed[i]);
+
+  std::vector<const json*> after;
+  std::vector<std::string> environments;
+  for (const auto& r : objects) {
+    after.push_back(&r.object);
+    environments.push_back(r.environment);
+  }
+  ObjectSet set(after);
+  auto report = [&](std::size_t i, const Finding& f) {
+    bool block = is_blocking(f);
+    if (!block && !is_warning(f)) return;
+    blocked = blocked || block;
+    json r = {{"message", f.message},
+              {"severity", block ? "error" : "warning"},
+              {"resourceRef", resource_ref(objects[i].object)},
+              {"tags", {{"rule", f.rule}, {"environment", objects[i].environment}}}};
+    if (!f.path.empty()) r["field"] = {{"path", field_path(f.path)}};
+    if (json fr = file_ref(objects[i].object); !fr.is_null()) r["file"] = fr;
+    results.push_back(std::move(r));
+    if (block) std::fprintf(stderr, "haguard fn: %s\n", f.message.c_str());
+  };
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    EvalContext ctx;
+    ctx.environment = objects[i].environment;
+    ctx.set = &set;
+    for (const auto& f : engine.evaluate(objects[i].object, ctx).findings) report(i, f);
+  }
+  for (const auto& [i, f] : engine.evaluate_set(set, environments)) report(i, f);
+
+  json items = json::array();
+  for (auto& r : objects) items.push_back(std::move(r.object));
+  list["items"] = std::move(items);
+  if (results.empty())
+    list.erase("results");
+  else
+    list["results"] = std::move(results);
+  std::string out = write_yaml_stream({list});
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (std::fflush(stdout) != 0) return 1;
+  return blocked ? 1 : 0;
+}
+
+}  // namespace
+
+std::function<int()> setup_fn(CLI::App& app) {
+  auto o = std::make_shared<FnOptions>();
+  app.add_option("-e,--environment", o->environment,
+                 "Policy environment (functionConfig data.environment overrides)");
+  app.add_option("--policy", o->policy,
+                 "HAPolicy file (functionConfig data.policy overrides; default: HAGUARD_POLICY, "
+                 "else the embedded default)");
+  return [o] { return run_fn(*o); };
+}
+
+}  // namespace haguard::plugin

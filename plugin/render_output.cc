@@ -1,0 +1,236 @@
+#include "plugin/render_output.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "policies/exemption.h"
+#include "policies/object_set.h"
+
+namespace haguard::plugin {
+namespace {
+
+const std::set<std::string, std::less<>> kClusterScoped = {
+    "APIService",
+    "CertificateSigningRequest",
+    "ClusterIssuer",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ComponentStatus",
+    "CSIDriver",
+    "CSINode",
+    "CustomResourceDefinition",
+    "FlowSchema",
+    "IngressClass",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PodSecurityPolicy",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "SelfSubjectAccessReview",
+    "SelfSubjectRulesReview",
+    "StorageClass",
+    "SubjectAccessReview",
+    "TokenReview",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+    "VolumeSnapshotClass",
+    "VolumeSnapshotContent",
+    "ClusterPolicy",
+    "ClusterSecretStore",
+};
+
+std::string type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+    case json::value_t::number_float: return "a number";
+    default: return "a value";
+  }
+}
+
+bool is_field_name(const std::string& k) {
+  if (k.empty() || std::isdigit(static_cast<unsigned char>(k[0]))) return false;
+  return std::all_of(k.begin(), k.end(),
+                     [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+void walk(const json& v, const std::string& file, const std::string& path,
+          std::vector<RenderedObject>& out, std::vector<std::string>& errors) {
+  const std::string shown = path.empty() ? "(top level)" : path;
+  if (v.is_null()) return;
+  if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i)
+      walk(v[i], file, path + "[" + std::to_string(i) + "]", out, errors);
+    return;
+  }
+  if (!v.is_object()) {
+    errors.push_back(file + ": " + shown + ": found " + type_name(v) +
+                     " where a Kubernetes object (apiVersion, kind) or a collection of them was "
+                     "expected");
+    return;
+  }
+  auto api = v.find("apiVersion");
+  auto kind = v.find("kind");
+  if (api != v.end() && kind != v.end() && api->is_string() && kind->is_string()) {
+    const std::string k = kind->get<std::string>();
+    auto items = v.find("items");
+    if (k.size() >= 4 && k.compare(k.size() - 4, 4, "List") == 0 && items != v.end() &&
+        (items->is_array() || items->is_null())) {
+      if (items->is_array())
+        for (std::size_t i = 0; i < items->size(); ++i)
+          walk((*items)[i], file, path + ".items[" + std::to_string(i) + "]", out, errors);
+      return;
+    }
+    out.push_back({v, file + " " + (path.empty() ? "." : path), ""});
+    return;
+  }
+  for (const auto& [key, child] : v.items())
+    walk(child, file, path + (is_field_name(key) ? "." + key : "[\"" + key + "\"]"), out, errors);
+}
+
+std::string group_of(const json& o) {
+  std::string api = o.value("apiVersion", "");
+  auto slash = api.find('/');
+  return slash == std::string::npos ? "" : api.substr(0, slash);
+}
+
+std::string meta_string(const json& o, const char* field) {
+  auto m = o.find("metadata");
+  if (m == o.end() || !m->is_object()) return {};
+  auto f = m->find(field);
+  return f != m->end() && f->is_string() ? f->get<std::string>() : std::string{};
+}
+
+std::string display(const json& o) {
+  std::string ns = meta_string(o, "namespace");
+  return o.value("kind", "?") + " " + (ns.empty() ? "" : ns + "/") + meta_string(o, "name");
+}
+
+}  // namespace
+
+void walk_manifests(const json& value, const std::string& file, std::vector<RenderedObject>& out,
+                    std::vector<std::string>& errors) {
+  walk(value, file, "", out, errors);
+}
+
+bool is_cluster_scoped(std::string_view kind) { return kClusterScoped.count(kind) > 0; }
+
+void set_default_namespace(std::vector<RenderedObject>& objects, const std::string& ns) {
+  if (ns.empty()) return;
+  for (auto& r : objects) {
+    json& o = r.object;
+    if (is_cluster_scoped(o.value("kind", ""))) continue;
+    if (!meta_string(o, "namespace").empty()) continue;
+    if (!o.contains("metadata") || !o["metadata"].is_object()) o["metadata"] = json::object();
+    o["metadata"]["namespace"] = ns;
+  }
+}
+
+std::vector<std::string> check_identity(const std::vector<RenderedObject>& objects) {
+  std::vector<std::string> errors;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::string> seen;
+  for (const auto& r : objects) {
+    const json& o = r.object;
+    auto m = o.find("metadata");
+    if (m == o.end() || !m->is_object()) {
+      errors.push_back(r.source + ": " + o.value("kind", "?") + " has no metadata");
+      continue;
+    }
+    std::string name = meta_string(o, "name");
+    if (name.empty()) {
+      if (meta_string(o, "generateName").empty())
+        errors.push_back(r.source + ": " + o.value("kind", "?") + " has no metadata.name");
+      continue;
+    }
+    auto key = std::make_tuple(group_of(o), o.value("kind", ""), meta_string(o, "namespace"), name);
+    auto [it, inserted] = seen.emplace(key, r.source);
+    if (!inserted)
+      errors.push_back(r.source + ": " + display(o) + " is also rendered by " + it->second);
+  }
+  return errors;
+}
+
+void assign_environments(std::vector<RenderedObject>& objects, const std::string& environment) {
+  std::map<std::string, std::string> by_namespace;
+  for (const auto& r : objects) {
+    const json& o = r.object;
+    if (o.value("kind", "") != "Namespace" || group_of(o) != "") continue;
+    auto labels = string_map_at(o, "/metadata/labels");
+    if (auto it = labels.find(kEnvironmentLabel); it != labels.end() && !it->second.empty())
+      by_namespace[meta_string(o, "name")] = it->second;
+  }
+  for (auto& r : objects) {
+    auto it = by_namespace.find(meta_string(r.object, "namespace"));
+    r.environment = it != by_namespace.end() ? it->second : environment;
+  }
+}
+
+PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& objects) {
+  PolicyReport report;
+  std::vector<const json*> originals;
+  for (const auto& r : objects) originals.push_back(&r.object);
+  ObjectSet before(originals);
+  std::vector<json> fixed(objects.size());
+  std::vector<Evaluation> evaluations(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    EvalContext ctx;
+    ctx.environment = objects[i].environment;
+    ctx.set = &before;
+    FixResult fr = engine.fix(objects[i].object, ctx);
+    if (!fr.rules.empty()) {
+      std::string rules;
+      for (const auto& id : fr.rules) rules += (rules.empty() ? "" : ", ") + id;
+      report.fixed.push_back(display(fr.object) + ": " + rules);
+    }
+    fixed[i] = std::move(fr.object);
+    evaluations[i] = std::move(fr.evaluation);
+  }
+  for (std::size_t i = 0; i < objects.size(); ++i) objects[i].object = std::move(fixed[i]);
+
+  std::vector<const json*> after;
+  std::vector<std::string> environments;
+  for (const auto& r : objects) {
+    after.push_back(&r.object);
+    environments.push_back(r.environment);
+  }
+  ObjectSet set(after);
+  auto emit = [&](std::size_t i, const Finding& f) {
+    std::string line = objects[i].source + ": " + f.message;
+    if (is_blocking(f))
+      report.blocking.push_back(line);
+    else if (is_warning(f))
+      report.warnings.push_back(line);
+  };
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    // Re-evaluate against the fixed set so HPA and PDB awareness see the final objects.
+    EvalContext ctx;
+    ctx.environment = objects[i].environment;
+    ctx.set = &set;
+    Evaluation ev = engine.evaluate(objects[i].object, ctx);
+    for (const auto& f : ev.findings) emit(i, f);
+  }
+  for (const auto& [i, f] : engine.evaluate_set(set, environments)) emit(i, f);
+  return report;
+}
+
+std::string redact(std::string text, const std::vector<std::string>& secrets) {
+  for (const auto& s : secrets) {
+    if (s.size() < 6) continue;
+    for (std::size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 10))
+      text.replace(pos, s.size(), "<redacted>");
+  }
+  return text;
+}
+
+}  // namespace haguard::plugin

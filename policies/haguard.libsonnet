@@ -1,0 +1,252 @@
+// haguard.libsonnet: helpers that make DALP workloads HA-compliant by construction, so
+// `haguard render` has nothing to fix and the admission webhook nothing to patch.
+//
+//   local h = import 'haguard.libsonnet';
+//   local dapp = h.dApp('dapp', 'ghcr.io/settlemint/dalp-dapp:1.4.2', { replicas: 3 });
+//   [dapp, h.pdbFor(dapp), h.serviceFor(dapp)]
+//
+// Every workload helper gives: >= 2 replicas, TCP liveness/readiness probes on the container port
+// named `http`, a soft (preferred) pod anti-affinity term on kubernetes.io/hostname selecting the
+// pod's own labels, a zone topology spread that never blocks scheduling, requests and a memory
+// limit, and a RollingUpdate strategy. pdbFor() adds the matching PodDisruptionBudget.
+//
+// Written for the C++ jsonnet VM: no std.format / `%`, no std.manifestYaml*, no deep recursion.
+// Strings are joined with `+`; objects are merged with `+`.
+{
+  // --- settings a program can read -------------------------------------------------------------
+  // Ext vars set by `haguard render` (empty strings when run elsewhere with -V).
+  environment:: std.extVar('environment'),
+  appName:: std.extVar('appName'),
+
+  hostnameKey:: 'kubernetes.io/hostname',
+  zoneKey:: 'topology.kubernetes.io/zone',
+  httpPortName:: 'http',
+
+  defaultResources:: {
+    requests: { cpu: '100m', memory: '256Mi' },
+    limits: { memory: '512Mi' },
+  },
+
+  // --- labels ----------------------------------------------------------------------------------
+  // Selector labels are stable for the life of a workload; extra labels go on top.
+  selectorLabels(name, component=name):: {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/component': component,
+  },
+
+  // --- containers ------------------------------------------------------------------------------
+  // A container with the `http` port and TCP probes on it. `opts`:
+  //   port (8080), env ({NAME: value} or a list of EnvVar), envFrom ([]), resources,
+  //   command, args, probePath (an HTTP GET path instead of TCP), startupSeconds (0: no probe).
+  container(name, image, opts={}):: (
+    local o = { port: 8080, env: {}, envFrom: [], resources: $.defaultResources, probePath: null,
+                startupSeconds: 0 } + opts;
+    local handler = if o.probePath == null
+    then { tcpSocket: { port: $.httpPortName } }
+    else { httpGet: { path: o.probePath, port: $.httpPortName } };
+    {
+      name: name,
+      image: image,
+      ports: [{ name: $.httpPortName, containerPort: o.port, protocol: 'TCP' }],
+      env: if std.isArray(o.env) then o.env else $.envList(o.env),
+      resources: o.resources,
+      livenessProbe: handler { initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
+      readinessProbe: handler { periodSeconds: 5, failureThreshold: 3 },
+    }
+    + (if std.length(o.envFrom) > 0 then { envFrom: o.envFrom } else {})
+    + (if std.objectHas(o, 'command') then { command: o.command } else {})
+    + (if std.objectHas(o, 'args') then { args: o.args } else {})
+    + (if o.startupSeconds > 0
+       then { startupProbe: handler { periodSeconds: 5,
+                                      failureThreshold: std.max(1, std.ceil(o.startupSeconds / 5)) } }
+       else {})
+  ),
+
+  // {A: 'x', B: {secret: 's', key: 'k'}, C: {configMap: 'c', key: 'k'}} -> EnvVar list, sorted.
+  envList(env):: [
+    local v = env[k];
+    if std.isObject(v) && std.objectHas(v, 'secret')
+    then { name: k, valueFrom: { secretKeyRef: { name: v.secret, key: v.key } } }
+    else if std.isObject(v) && std.objectHas(v, 'configMap')
+    then { name: k, valueFrom: { configMapKeyRef: { name: v.configMap, key: v.key } } }
+    else { name: k, value: if std.isString(v) then v else std.toString(v) }
+    for k in std.objectFields(env)
+  ],
+
+  // --- pod spec pieces -------------------------------------------------------------------------
+  softAntiAffinity(selector):: {
+    podAntiAffinity: {
+      preferredDuringSchedulingIgnoredDuringExecution: [{
+        weight: 100,
+        podAffinityTerm: { labelSelector: { matchLabels: selector }, topologyKey: $.hostnameKey },
+      }],
+    },
+  },
+
+  zoneSpread(selector):: [{
+    maxSkew: 1,
+    topologyKey: $.zoneKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selector },
+  }],
+
+  // --- workloads -------------------------------------------------------------------------------
+  // An HA Deployment. `opts`: replicas (2), component, labels (extra), annotations,
+  // podAnnotations, containers (extra containers), serviceAccountName, plus container() opts.
+  deployment(name, image, opts={}):: (
+    local o = { replicas: 2, component: name, labels: {}, annotations: {}, podAnnotations: {},
+                containers: [] } + opts;
+    local selector = $.selectorLabels(name, o.component);
+    local labels = selector + o.labels;
+    local containerOpts = {
+      [k]: opts[k]
+      for k in std.objectFields(opts)
+      if std.member(['port', 'env', 'envFrom', 'resources', 'command', 'args', 'probePath',
+                     'startupSeconds'], k)
+    };
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: name, labels: labels }
+                + (if std.length(o.annotations) > 0 then { annotations: o.annotations } else {}),
+      spec: {
+        replicas: o.replicas,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels: labels }
+                    + (if std.length(o.podAnnotations) > 0
+                       then { annotations: o.podAnnotations } else {}),
+          spec: {
+            containers: [$.container(name, image, containerOpts)] + o.containers,
+            affinity: $.softAntiAffinity(selector),
+            topologySpreadConstraints: $.zoneSpread(selector),
+          } + (if std.objectHas(o, 'serviceAccountName')
+               then { serviceAccountName: o.serviceAccountName } else {}),
+        },
+      },
+    }
+  ),
+
+  // The DALP dApp: an HA Deployment labelled as the policy's `dapp` workload.
+  dApp(name='dapp', image, opts={}):: $.deployment(name, image, { component: 'dapp', port: 3000 } + opts),
+
+  // A background worker: HA like the rest, with a health port named `http` for its probes.
+  worker(name, image, opts={}):: $.deployment(name, image, { component: 'worker' } + opts),
+
+  // --- companions ------------------------------------------------------------------------------
+  // The PodDisruptionBudget covering a workload: one pod may be evicted at a time.
+  pdbFor(workload):: {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: workload.metadata.name, labels: workload.metadata.labels }
+              + (if std.objectHas(workload.metadata, 'namespace')
+                 then { namespace: workload.metadata.namespace } else {}),
+    spec: { maxUnavailable: 1, selector: { matchLabels: workload.spec.selector.matchLabels } },
+  },
+
+  // A ClusterIP Service on the workload's `http` port.
+  serviceFor(workload, port=80):: {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: workload.metadata.name, labels: workload.metadata.labels }
+              + (if std.objectHas(workload.metadata, 'namespace')
+                 then { namespace: workload.metadata.namespace } else {}),
+    spec: {
+      type: 'ClusterIP',
+      selector: workload.spec.selector.matchLabels,
+      ports: [{ name: $.httpPortName, port: port, targetPort: $.httpPortName, protocol: 'TCP' }],
+    },
+  },
+
+  // An HPA that never drops below the HA minimum.
+  hpaFor(workload, maxReplicas, cpuPercent=70):: {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: workload.metadata.name, labels: workload.metadata.labels },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.metadata.name },
+      minReplicas: std.max(2, workload.spec.replicas),
+      maxReplicas: maxReplicas,
+      metrics: [{ type: 'Resource',
+                  resource: { name: 'cpu', target: { type: 'Utilization',
+                                                     averageUtilization: cpuPercent } } }],
+    },
+  },
+
+  // An Ingress routing `host` paths to Services: routes = [{path: '/', service: 'dapp', port: 'http'}].
+  ingress(name, host, routes, opts={}):: (
+    local o = { className: null, tlsSecret: null, annotations: {} } + opts;
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: name }
+                + (if std.length(o.annotations) > 0 then { annotations: o.annotations } else {}),
+      spec: {
+        rules: [{
+          host: host,
+          http: { paths: [{
+            path: r.path,
+            pathType: 'Prefix',
+            backend: { service: { name: r.service, port: { name: $.httpPortName } } },
+          } for r in routes] },
+        }],
+      } + (if o.className != null then { ingressClassName: o.className } else {})
+        + (if o.tlsSecret != null then { tls: [{ hosts: [host], secretName: o.tlsSecret }] } else {}),
+    }
+  ),
+
+  // --- external datastores (instead of bundled PostgreSQL, Redis/Valkey, RustFS/MinIO) ---------
+  // `ds` = { postgres: {host, port, database, user, passwordSecret: {name, key}, sslMode},
+  //          redis: {host, port, tls, passwordSecret}, objectStorage: {endpoint, bucket, region,
+  //          credentialsSecret: {name, accessKeyKey, secretKeyKey}} }; any part may be left out.
+  // Returns { configMap: ConfigMap of the non-secret settings, env: container env map }.
+  externalDatastores(name, ds):: (
+    local pg = if std.objectHas(ds, 'postgres') then ds.postgres else null;
+    local rd = if std.objectHas(ds, 'redis') then ds.redis else null;
+    local os = if std.objectHas(ds, 'objectStorage') then ds.objectStorage else null;
+    local data =
+      (if pg != null then {
+         POSTGRES_HOST: pg.host,
+         POSTGRES_PORT: std.toString(std.get(pg, 'port', 5432)),
+         POSTGRES_DATABASE: pg.database,
+         POSTGRES_USER: pg.user,
+         POSTGRES_SSLMODE: std.get(pg, 'sslMode', 'require'),
+       } else {})
+      + (if rd != null then {
+           REDIS_HOST: rd.host,
+           REDIS_PORT: std.toString(std.get(rd, 'port', 6379)),
+           REDIS_TLS: if std.get(rd, 'tls', true) then 'true' else 'false',
+         } else {})
+      + (if os != null then {
+           S3_ENDPOINT: os.endpoint,
+           S3_BUCKET: os.bucket,
+           S3_REGION: std.get(os, 'region', 'us-east-1'),
+         } else {});
+    {
+      configMap: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: name },
+        data: data,
+      },
+      env: { [k]: { configMap: name, key: k } for k in std.objectFields(data) }
+           + (if pg != null && std.objectHas(pg, 'passwordSecret')
+              then { POSTGRES_PASSWORD: { secret: pg.passwordSecret.name, key: pg.passwordSecret.key } }
+              else {})
+           + (if rd != null && std.objectHas(rd, 'passwordSecret')
+              then { REDIS_PASSWORD: { secret: rd.passwordSecret.name, key: rd.passwordSecret.key } }
+              else {})
+           + (if os != null && std.objectHas(os, 'credentialsSecret') then {
+                S3_ACCESS_KEY_ID: { secret: os.credentialsSecret.name,
+                                    key: os.credentialsSecret.accessKeyKey },
+                S3_SECRET_ACCESS_KEY: { secret: os.credentialsSecret.name,
+                                        key: os.credentialsSecret.secretKeyKey },
+              } else {}),
+    }
+  ),
+
+  // A workload and everything that makes it HA as one list: [workload, pdb] (+ service).
+  withCompanions(workload, service=true)::
+    [workload, $.pdbFor(workload)] + (if service then [$.serviceFor(workload)] else []),
+}
