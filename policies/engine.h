@@ -82,7 +82,8 @@ class Engine {
   /// Runs the set rules on `set`; environments[i] is the environment of set.objects()[i].
   /// Returns (object index, finding) pairs.
   std::vector<std::pair<std::size_t, Finding>> evaluate_set(
-      const ObjectSet& set, const std::vector<std::string>& environments) const;
+      const ObjectSet& set, const std::vector<std::string>& environments,
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
 
  private:
   std::shared_ptr<const Policy> policy_;

@@ -24,7 +24,7 @@ struct WorkloadSelector {
   std::map<std::string, std::vector<std::string>> labels;  ///< key -> accepted values (any)
   std::vector<std::string> names;                          ///< glob patterns: "*" and "?"
   bool matches(const Workload& w) const;
-  bool matches_name(std::string_view kind, std::string_view name) const;
+  bool matches_name(std::string_view kind, std::string_view object_name) const;
 };
 
 /// One bundled stateful service class, e.g. PostgreSQL, and what to use instead.

@@ -1,0 +1,246 @@
+#include "policies/engine.h"
+
+#include <algorithm>
+#include <set>
+
+#include "policies/rule.h"
+
+namespace haguard {
+namespace {
+
+std::string describe_exemption(const Exemption& e) {
+  std::string s = e.reason.empty() ? std::string("exempted, no reason given") : e.reason;
+  if (!e.until.empty()) s += " (until " + e.until + ")";
+  return s;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+/// The exemption the object carries, judged for this request, plus the findings about it.
+struct ExemptionState {
+  Exemption exemption;
+  std::vector<Finding> findings;
+};
+
+ExemptionState judge_exemption(const Workload& w, const json& object, const Policy& policy,
+                               const std::string& env, const EvalContext& ctx) {
+  ExemptionState st;
+  // A /scale request carries no annotations: its parent's are the ones that count.
+  const json& source = (w.is_scale() && ctx.scale_parent) ? *ctx.scale_parent : object;
+  const Labels annotations = string_map_at(source, "/metadata/annotations");
+  st.exemption = read_exemption(annotations, policy, ctx.now);
+  if (!st.exemption.requested) return st;
+  const std::string prefix = w.display() + ": exemption: ";
+  const std::string path = "/metadata/annotations/" + pointer_token(kExemptAnnotation);
+
+  if (ctx.requester != nullptr && !w.is_scale()) {
+    Labels old;
+    const Labels* old_ptr = nullptr;
+    if (ctx.old_object != nullptr) {
+      old = string_map_at(*ctx.old_object, "/metadata/annotations");
+      old_ptr = &old;
+    }
+    if (exemption_changed(annotations, old_ptr) &&
+        !requester_allowed(*ctx.requester, policy.exemptions.allowed)) {
+      st.findings.push_back({std::string(kExemptionRuleId), Outcome::fail, Enforcement::enforce, path,
+                             prefix + "user \"" + ctx.requester->username +
+                                 "\" may not grant exemptions; ask a platform owner to add the "
+                                 "haguard.dalp.io/exempt annotations, or remove them",
+                             false, {}});
+      st.exemption.valid = false;
+      st.exemption.problem = "requester not allowed";
+      return st;
+    }
+  }
+  if (!st.exemption.valid) {
+    st.findings.push_back({std::string(kExemptionRuleId), Outcome::warn, Enforcement::warn, path,
+                           prefix + "ignored: " + st.exemption.problem, false, {}});
+  } else if (!st.exemption.unknown_rules.empty()) {
+    st.findings.push_back({std::string(kExemptionRuleId), Outcome::warn, Enforcement::warn, path,
+                           prefix + "names unknown rule ids: " + join(st.exemption.unknown_rules, ", "),
+                           false, {}});
+  }
+  (void)env;
+  return st;
+}
+
+Finding make(const Workload& w, std::string_view rule, Outcome o, Enforcement e, std::string path,
+             const std::string& message, bool fixable) {
+  return {std::string(rule), o, e, std::move(path), w.display() + ": " + std::string(rule) + ": " + message,
+          fixable, {}};
+}
+
+/// Turns a failing finding into an exempted skip when the exemption covers it.
+void apply_exemption(Finding& f, const Exemption& ex, const Policy& policy, const std::string& env) {
+  if (f.outcome == Outcome::pass || f.outcome == Outcome::skip || !ex.covers(f.rule)) return;
+  if (policy.never_exemptable(f.rule, env)) {
+    f.message += " (the exemption does not apply: " + f.rule + " cannot be exempted in " + env + ")";
+    return;
+  }
+  f.outcome = Outcome::skip;
+  f.exemption = describe_exemption(ex);
+  f.fixable = false;
+}
+
+}  // namespace
+
+bool is_blocking(const Finding& f) {
+  return f.enforcement == Enforcement::enforce && (f.outcome == Outcome::fail || f.outcome == Outcome::error);
+}
+
+bool is_warning(const Finding& f) {
+  if (f.outcome == Outcome::skip) return !f.exemption.empty();
+  if (f.outcome == Outcome::fail || f.outcome == Outcome::error) return f.enforcement == Enforcement::warn;
+  if (f.outcome == Outcome::warn)
+    return f.enforcement == Enforcement::warn || f.enforcement == Enforcement::enforce;
+  return false;
+}
+
+bool is_audit_only(const Finding& f) {
+  return f.enforcement == Enforcement::audit &&
+         (f.outcome == Outcome::fail || f.outcome == Outcome::error || f.outcome == Outcome::warn);
+}
+
+bool Evaluation::denied() const {
+  return std::any_of(findings.begin(), findings.end(), is_blocking);
+}
+
+Engine::Engine(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {}
+
+Evaluation Engine::evaluate(const json& object, const EvalContext& ctx) const {
+  Evaluation ev;
+  auto w = Workload::of(object, ctx.scale_parent_kind);
+  if (!w) return ev;
+  const Policy& policy = *policy_;
+  ev.kind = w->kind_name();
+  ev.namespace_ = w->namespace_();
+  ev.name = w->name();
+  ev.environment = policy.resolve_environment(ctx.environment);
+  const std::string& env = ev.environment;
+
+  // For /scale, selectors match on the parent when the caller could fetch it.
+  std::optional<Workload> parent;
+  if (w->is_scale() && ctx.scale_parent) parent = Workload::of(*ctx.scale_parent);
+
+  if (policy.namespace_exempt(ev.namespace_)) {
+    for (const Rule* rule : all_rules())
+      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
+                                 "namespace " + ev.namespace_ + " is exempted by the policy", false));
+    return ev;
+  }
+
+  ExemptionState ex = judge_exemption(*w, object, policy, env, ctx);
+  ev.findings = std::move(ex.findings);
+
+  for (const Rule* rule : all_rules()) {
+    const RuleConfig* rc = policy.rule(rule->id());
+    Enforcement enf = policy.enforcement(rule->id(), env);
+    if (rc == nullptr || enf == Enforcement::off) {
+      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, Enforcement::off, "",
+                                 "off in environment " + env, false));
+      continue;
+    }
+    if (!rule->applies_to(*w)) {
+      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, enf, "",
+                                 "not applicable to " + w->kind_name(), false));
+      continue;
+    }
+    const Workload& target_view = (parent && policy.targets(*rc, *parent)) ? *parent : *w;
+    if (!policy.targets(*rc, target_view)) {
+      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, enf, "",
+                                 "not a target of this rule in the policy", false));
+      continue;
+    }
+    RuleContext rctx{policy, *rc, env, ctx.set};
+    std::vector<Verdict> verdicts = rule->check(*w, rctx);
+    if (verdicts.empty()) {
+      ev.findings.push_back(make(*w, rule->id(), Outcome::pass, enf, "", "ok", false));
+      continue;
+    }
+    for (Verdict& v : verdicts) {
+      Finding f = make(*w, rule->id(), v.outcome, enf, std::move(v.path), v.message,
+                       v.fixable && rc->fix && v.outcome == Outcome::fail);
+      apply_exemption(f, ex.exemption, policy, env);
+      ev.findings.push_back(std::move(f));
+    }
+  }
+  return ev;
+}
+
+FixResult Engine::fix(const json& object, const EvalContext& ctx) const {
+  FixResult result;
+  result.evaluation = evaluate(object, ctx);
+  result.object = object;
+  if (result.evaluation.kind.empty()) return result;
+
+  std::set<std::string> wanted;
+  for (const Finding& f : result.evaluation.findings)
+    if (f.fixable && f.outcome == Outcome::fail && f.enforcement == Enforcement::enforce)
+      wanted.insert(f.rule);
+  if (wanted.empty()) return result;
+
+  const Policy& policy = *policy_;
+  const std::string& env = result.evaluation.environment;
+  for (const Rule* rule : all_rules()) {
+    if (!wanted.count(std::string(rule->id()))) continue;
+    RuleContext rctx{policy, *policy.rule(rule->id()), env, ctx.set};
+    if (rule->fix(result.object, ctx.scale_parent_kind, rctx)) result.rules.emplace_back(rule->id());
+  }
+  if (result.rules.empty()) return result;
+
+  // Record what was fixed, merged with what earlier fixes recorded, so a second pass changes nothing.
+  json& meta = result.object["metadata"];
+  if (!meta.is_object()) meta = json::object();
+  json& annotations = meta["annotations"];
+  if (!annotations.is_object()) annotations = json::object();
+  std::set<std::string> ids(result.rules.begin(), result.rules.end());
+  if (auto it = annotations.find(std::string(kMutatedAnnotation));
+      it != annotations.end() && it->is_string()) {
+    std::string_view rest = it->get_ref<const std::string&>();
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      if (auto id = rest.substr(0, comma); !id.empty()) ids.emplace(id);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  annotations[std::string(kMutatedAnnotation)] = join(std::vector<std::string>(ids.begin(), ids.end()), ",");
+
+  result.patch = json::diff(object, result.object);
+  result.evaluation = evaluate(result.object, ctx);
+  return result;
+}
+
+std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
+    const ObjectSet& set, const std::vector<std::string>& environments,
+    std::chrono::system_clock::time_point now) const {
+  const Policy& policy = *policy_;
+  std::vector<std::string> envs;
+  envs.reserve(set.objects().size());
+  for (std::size_t i = 0; i < set.objects().size(); ++i)
+    envs.push_back(policy.resolve_environment(i < environments.size() ? environments[i] : ""));
+
+  std::vector<std::pair<std::size_t, Finding>> out;
+  for (const SetRule* rule : all_set_rules()) {
+    if (policy.rule(rule->id()) == nullptr) continue;
+    for (SetVerdict& sv : rule->check(set, policy, envs)) {
+      const json& object = *set.objects()[sv.index];
+      auto w = Workload::of(object);
+      if (!w) continue;
+      const std::string& env = envs[sv.index];
+      Enforcement enf = policy.enforcement(rule->id(), env);
+      if (enf == Enforcement::off) continue;
+      if (policy.namespace_exempt(w->namespace_())) continue;
+      Finding f = make(*w, rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
+                       sv.verdict.message, false);
+      apply_exemption(f, read_exemption(w->annotations(), policy, now), policy, env);
+      out.emplace_back(sv.index, std::move(f));
+    }
+  }
+  return out;
+}
+
+}  // namespace haguard

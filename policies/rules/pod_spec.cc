@@ -1,0 +1,77 @@
+#include "policies/rules/pod_spec.h"
+
+namespace haguard::rules {
+
+const json* child(const json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+json& ensure_object(json& parent, const std::string& key) {
+  json& v = parent[key];
+  if (!v.is_object()) v = json::object();
+  return v;
+}
+
+const json* pod_spec(const Workload& w) {
+  const json* t = w.pod_template();
+  if (t == nullptr) return nullptr;
+  const json* s = child(*t, "spec");
+  return s && s->is_object() ? s : nullptr;
+}
+
+std::string pod_spec_pointer(const Workload& w) {
+  std::string p = w.pod_template_pointer();
+  return p.empty() ? p : p + "/spec";
+}
+
+json* mutable_pod_spec(json& object, const Workload& w) {
+  std::string p = pod_spec_pointer(w);
+  if (p.empty()) return nullptr;
+  json::json_pointer ptr(p);
+  if (!object.contains(ptr)) return nullptr;
+  json& s = object[ptr];
+  return s.is_object() ? &s : nullptr;
+}
+
+bool is_ha(const Workload& w, const RuleContext& ctx) {
+  if (auto r = w.replicas(); r && *r >= 2) return true;
+  if (ctx.set && ctx.set->hpa_for(w.kind_name(), w.namespace_(), w.name())) return true;
+  const RuleConfig* mr = ctx.policy.rule("min-replicas");
+  return mr != nullptr && ctx.policy.enforcement("min-replicas", ctx.environment) != Enforcement::off &&
+         !mr->targets.empty() && ctx.policy.targets(*mr, w);
+}
+
+std::string describe_selector(const json& selector) {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : ",") + s; };
+  if (const json* ml = child(selector, "matchLabels"); ml && ml->is_object())
+    for (auto it = ml->begin(); it != ml->end(); ++it)
+      add(it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump()));
+  if (const json* me = child(selector, "matchExpressions"); me && me->is_array())
+    for (const json& e : *me) {
+      std::string s = e.value("key", std::string("?")) + " " + e.value("operator", std::string("?"));
+      if (const json* v = child(e, "values"); v && v->is_array() && !v->empty()) {
+        s += " (";
+        for (std::size_t i = 0; i < v->size(); ++i)
+          s += (i ? "," : "") + ((*v)[i].is_string() ? (*v)[i].get<std::string>() : (*v)[i].dump());
+        s += ")";
+      }
+      add(s);
+    }
+  return out.empty() ? "{}" : out;
+}
+
+Labels own_selector_labels(const Workload& w) {
+  Labels sel = w.selector_labels();
+  Labels pod = w.pod_labels();
+  bool subset = !sel.empty();
+  for (const auto& [k, v] : sel) {
+    auto it = pod.find(k);
+    subset = subset && it != pod.end() && it->second == v;
+  }
+  return subset ? sel : pod;
+}
+
+}  // namespace haguard::rules

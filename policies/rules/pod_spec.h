@@ -1,0 +1,34 @@
+#pragma once
+// Small helpers the rules share for reading and editing pod specs.
+
+#include <string>
+#include <string_view>
+
+#include "policies/rule.h"
+
+namespace haguard::rules {
+
+/// The member `key` of `object` when `object` is an object and has it, else nullptr.
+const json* child(const json& object, std::string_view key);
+/// The member `key` of `parent`, created as {} (or replaced when not an object) for editing.
+json& ensure_object(json& parent, const std::string& key);
+
+/// The pod spec of a workload's template, or nullptr.
+const json* pod_spec(const Workload& w);
+/// JSON pointer of the pod spec ("/spec/template/spec").
+std::string pod_spec_pointer(const Workload& w);
+/// The mutable pod spec inside `object` (a copy being fixed), or nullptr.
+json* mutable_pod_spec(json& object, const Workload& w);
+
+/// Whether the workload is meant to be highly available: it asks for two or more replicas, an HPA
+/// manages it, or it is a target of the min-replicas rule.
+bool is_ha(const Workload& w, const RuleContext& ctx);
+
+/// A label selector written as people read it: "app=x,tier in (a,b)".
+std::string describe_selector(const json& selector);
+
+/// The labels the fix of an anti-affinity or spread term selects: the controller's matchLabels
+/// when they are set, else the pod template's labels.
+Labels own_selector_labels(const Workload& w);
+
+}  // namespace haguard::rules

@@ -1,0 +1,58 @@
+// resources: every container sets CPU and memory requests and a memory limit, so the scheduler
+// can place replicas and a noisy neighbour cannot starve them.
+
+#include "policies/rules/pod_spec.h"
+#include "policies/rules/rule_list.h"
+
+namespace haguard::rules {
+namespace {
+
+bool has_quantity(const json& container, const char* section, const char* resource) {
+  const json* r = child(container, "resources");
+  const json* s = r ? child(*r, section) : nullptr;
+  const json* q = s ? child(*s, resource) : nullptr;
+  return q != nullptr && !q->is_null() && !(q->is_string() && q->get_ref<const std::string&>().empty());
+}
+
+class Resources final : public Rule {
+ public:
+  std::string_view id() const override { return "resources"; }
+  std::string_view description() const override {
+    return "every container sets cpu and memory requests and a memory limit";
+  }
+  bool applies_to(const Workload& w) const override { return w.pod_template() != nullptr; }
+
+  std::vector<Verdict> check(const Workload& w, const RuleContext&) const override {
+    const json* spec = pod_spec(w);
+    const json* containers = spec ? child(*spec, "containers") : nullptr;
+    const std::string base = pod_spec_pointer(w) + "/containers";
+    if (containers == nullptr || !containers->is_array())
+      return {{Outcome::error, base, "the pod template has no containers list"}};
+    std::vector<Verdict> out;
+    for (std::size_t i = 0; i < containers->size(); ++i) {
+      const json& c = (*containers)[i];
+      std::string missing;
+      auto need = [&](const char* section, const char* res, const char* label) {
+        if (!has_quantity(c, section, res)) missing += (missing.empty() ? "" : ", ") + std::string(label);
+      };
+      need("requests", "cpu", "requests.cpu");
+      need("requests", "memory", "requests.memory");
+      need("limits", "memory", "limits.memory");
+      if (missing.empty()) continue;
+      std::string name = c.is_object() ? c.value("name", "#" + std::to_string(i)) : "#" + std::to_string(i);
+      out.push_back({Outcome::fail, base + "/" + std::to_string(i) + "/resources",
+                     "container \"" + name + "\" does not set " + missing +
+                         "; set them under resources from the container's measured usage"});
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+const Rule& resources_rule() {
+  static const Resources rule;
+  return rule;
+}
+
+}  // namespace haguard::rules

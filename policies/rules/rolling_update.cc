@@ -1,0 +1,46 @@
+// rolling-update: HA workloads roll out without taking every replica down at once.
+
+#include "policies/rules/pod_spec.h"
+#include "policies/rules/rule_list.h"
+
+namespace haguard::rules {
+namespace {
+
+std::string strategy_type(const json& object, const char* field) {
+  const json* spec = child(object, "spec");
+  const json* s = spec ? child(*spec, field) : nullptr;
+  const json* t = s ? child(*s, "type") : nullptr;
+  return t && t->is_string() ? t->get<std::string>() : std::string();
+}
+
+class RollingUpdate final : public Rule {
+ public:
+  std::string_view id() const override { return "rolling-update"; }
+  std::string_view description() const override {
+    return "HA workloads update by rolling (no Recreate Deployments, no OnDelete StatefulSets)";
+  }
+  bool applies_to(const Workload& w) const override {
+    return w.kind() == WorkloadKind::deployment || w.kind() == WorkloadKind::stateful_set;
+  }
+
+  std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
+    if (!is_ha(w, ctx)) return {{Outcome::skip, "", "not an HA workload (fewer than 2 replicas)"}};
+    if (w.kind() == WorkloadKind::deployment && strategy_type(w.object(), "strategy") == "Recreate")
+      return {{Outcome::fail, "/spec/strategy/type",
+               "strategy Recreate stops every replica before starting new ones; use RollingUpdate "
+               "with maxUnavailable: 0 or 1"}};
+    if (w.kind() == WorkloadKind::stateful_set && strategy_type(w.object(), "updateStrategy") == "OnDelete")
+      return {{Outcome::fail, "/spec/updateStrategy/type",
+               "updateStrategy OnDelete leaves updates to manual pod deletion; use RollingUpdate"}};
+    return {};
+  }
+};
+
+}  // namespace
+
+const Rule& rolling_update_rule() {
+  static const RollingUpdate rule;
+  return rule;
+}
+
+}  // namespace haguard::rules

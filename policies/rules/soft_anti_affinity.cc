@@ -1,0 +1,98 @@
+// soft-anti-affinity: a preferred pod anti-affinity term on the hostname topology whose selector
+// matches the pod's own labels, so replicas spread over nodes without blocking scheduling.
+
+#include "policies/label_selector.h"
+#include "policies/rules/pod_spec.h"
+#include "policies/rules/rule_list.h"
+
+namespace haguard::rules {
+namespace {
+
+constexpr const char* kPreferred = "preferredDuringSchedulingIgnoredDuringExecution";
+constexpr const char* kRequired = "requiredDuringSchedulingIgnoredDuringExecution";
+
+class SoftAntiAffinity final : public Rule {
+ public:
+  std::string_view id() const override { return "soft-anti-affinity"; }
+  std::string_view description() const override {
+    return "replicas spread over nodes through a preferred pod anti-affinity term on the hostname "
+           "topology that selects the pod's own labels";
+  }
+  bool applies_to(const Workload& w) const override { return w.has_replicas_field(); }
+
+  std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
+    const std::string& key = ctx.config.params.topology_key;
+    const Labels own = w.pod_labels();
+    const std::string base = pod_spec_pointer(w) + "/affinity/podAntiAffinity";
+    const json* spec = pod_spec(w);
+    const json* affinity = spec ? child(*spec, "affinity") : nullptr;
+    const json* anti = affinity ? child(*affinity, "podAntiAffinity") : nullptr;
+    std::vector<Verdict> out;
+    bool satisfied = false;
+    std::string strays;  // preferred terms on the key that do not select the pod's own labels
+
+    if (const json* pref = anti ? child(*anti, kPreferred) : nullptr; pref && pref->is_array()) {
+      for (std::size_t i = 0; i < pref->size(); ++i) {
+        const json* term = child((*pref)[i], "podAffinityTerm");
+        const json* tk = term ? child(*term, "topologyKey") : nullptr;
+        if (tk == nullptr || !tk->is_string() || *tk != key) continue;
+        const json* sel = child(*term, "labelSelector");
+        auto m = selector_matches(sel ? *sel : json(nullptr), own);
+        if (!m)
+          return {{Outcome::error, base + "/" + kPreferred + "/" + std::to_string(i),
+                   "preferred anti-affinity term #" + std::to_string(i) + " has a malformed labelSelector"}};
+        if (*m) satisfied = true;
+        else strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) + " (" +
+                       (sel ? describe_selector(*sel) : std::string("no selector")) + ")";
+      }
+    }
+    if (const json* req = anti ? child(*anti, kRequired) : nullptr; req && req->is_array()) {
+      for (std::size_t i = 0; i < req->size(); ++i) {
+        const json* tk = child((*req)[i], "topologyKey");
+        if (tk && tk->is_string() && *tk == key)
+          out.push_back({Outcome::warn, base + "/" + kRequired + "/" + std::to_string(i),
+                         "required (hard) anti-affinity term #" + std::to_string(i) + " on " + key +
+                             " blocks scheduling when there are fewer nodes than replicas; make it "
+                             "preferredDuringSchedulingIgnoredDuringExecution"});
+      }
+    }
+    if (!satisfied) {
+      std::string msg = "no preferred pod anti-affinity term on " + key + " selects the pod's own labels";
+      if (!strays.empty()) msg += " (" + strays + " does not match the pod labels)";
+      Labels sel = own_selector_labels(w);
+      bool fixable = !sel.empty();
+      msg += fixable ? "; add a weight-1 preferred term on " + key + " selecting the pod's labels"
+                     : "; give the pod template labels, then add a preferred term selecting them";
+      out.insert(out.begin(), Verdict{Outcome::fail, base + "/" + kPreferred, msg, fixable});
+    }
+    return out;
+  }
+
+  bool fix(json& object, std::string_view parent_kind, const RuleContext& ctx) const override {
+    auto w = Workload::of(object, parent_kind);
+    if (!w) return false;
+    Labels sel = own_selector_labels(*w);
+    json* spec = mutable_pod_spec(object, *w);
+    if (spec == nullptr || sel.empty()) return false;
+    json match = json::object();
+    for (const auto& [k, v] : sel) match[k] = v;
+    json term = {{"weight", 1},
+                 {"podAffinityTerm",
+                  {{"labelSelector", {{"matchLabels", match}}},
+                   {"topologyKey", ctx.config.params.topology_key}}}};
+    json& anti = ensure_object(ensure_object(*spec, "affinity"), "podAntiAffinity");
+    json& pref = anti[kPreferred];
+    if (!pref.is_array()) pref = json::array();
+    pref.push_back(std::move(term));
+    return true;
+  }
+};
+
+}  // namespace
+
+const Rule& soft_anti_affinity_rule() {
+  static const SoftAntiAffinity rule;
+  return rule;
+}
+
+}  // namespace haguard::rules

@@ -1,0 +1,61 @@
+// zone-spread: HA workloads spread over zones, by a topology spread constraint or an
+// anti-affinity term on the zone key that selects the pod's own labels.
+
+#include "policies/label_selector.h"
+#include "policies/rules/pod_spec.h"
+#include "policies/rules/rule_list.h"
+
+namespace haguard::rules {
+namespace {
+
+bool term_spreads(const json* term, const std::string& key, const Labels& own) {
+  if (term == nullptr) return false;
+  const json* tk = child(*term, "topologyKey");
+  if (tk == nullptr || !tk->is_string() || *tk != key) return false;
+  const json* sel = child(*term, "labelSelector");
+  auto m = selector_matches(sel ? *sel : json(nullptr), own);
+  return m && *m;
+}
+
+class ZoneSpread final : public Rule {
+ public:
+  std::string_view id() const override { return "zone-spread"; }
+  std::string_view description() const override {
+    return "HA workloads spread over zones (topologySpreadConstraints or anti-affinity on the zone key)";
+  }
+  bool applies_to(const Workload& w) const override { return w.has_replicas_field(); }
+
+  std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
+    if (!is_ha(w, ctx)) return {{Outcome::skip, "", "not an HA workload (fewer than 2 replicas)"}};
+    const std::string& key = ctx.config.params.zone_key;
+    const Labels own = w.pod_labels();
+    const json* spec = pod_spec(w);
+    if (spec) {
+      if (const json* tsc = child(*spec, "topologySpreadConstraints"); tsc && tsc->is_array())
+        for (const json& c : *tsc)
+          if (term_spreads(&c, key, own)) return {};
+      const json* aff = child(*spec, "affinity");
+      const json* anti = aff ? child(*aff, "podAntiAffinity") : nullptr;
+      if (anti) {
+        if (const json* p = child(*anti, "preferredDuringSchedulingIgnoredDuringExecution"); p && p->is_array())
+          for (const json& t : *p)
+            if (term_spreads(child(t, "podAffinityTerm"), key, own)) return {};
+        if (const json* r = child(*anti, "requiredDuringSchedulingIgnoredDuringExecution"); r && r->is_array())
+          for (const json& t : *r)
+            if (term_spreads(&t, key, own)) return {};
+      }
+    }
+    return {{Outcome::fail, pod_spec_pointer(w) + "/topologySpreadConstraints",
+             "replicas are not spread over zones; add a topologySpreadConstraint on " + key +
+                 " (maxSkew: 1, whenUnsatisfiable: ScheduleAnyway) selecting the pod's labels"}};
+  }
+};
+
+}  // namespace
+
+const Rule& zone_spread_rule() {
+  static const ZoneSpread rule;
+  return rule;
+}
+
+}  // namespace haguard::rules
