@@ -40,10 +40,16 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   std::size_t pos = 19;
+  std::chrono::nanoseconds fraction{0};
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
     std::size_t start = pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    long long scale = 100'000'000;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      fraction += std::chrono::nanoseconds((s[pos] - '0') * scale);
+      scale /= 10;
+      ++pos;
+    }
     if (pos == start) return std::nullopt;
   }
   long offset = 0;
@@ -64,7 +70,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
                                   std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return std::nullopt;
   auto tp = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-            std::chrono::seconds(sec) - std::chrono::seconds(offset);
+            std::chrono::seconds(sec) - std::chrono::seconds(offset) + fraction;
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp);
 }
 

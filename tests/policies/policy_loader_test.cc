@@ -1,0 +1,137 @@
+#include <gtest/gtest.h>
+
+#include "policies/policy.h"
+#include "policies/rule.h"
+
+namespace haguard {
+namespace {
+
+std::string with_spec(const std::string& spec) {
+  return "apiVersion: haguard.dalp.io/v1alpha1\nkind: HAPolicy\nmetadata: {name: t}\nspec:\n" + spec;
+}
+
+TEST(PolicyLoader, EmbeddedDefaultEncodesTheGuide) {
+  auto p = default_policy();
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->default_environment, "default");
+  for (const char* id : {"min-replicas", "probes", "soft-anti-affinity", "no-bundled-stateful-services"}) {
+    EXPECT_EQ(p->enforcement(id, "production"), Enforcement::enforce) << id;
+    EXPECT_NE(p->enforcement(id, "staging"), Enforcement::enforce) << id;
+  }
+  EXPECT_EQ(p->enforcement("probes", "staging"), Enforcement::warn);
+  EXPECT_EQ(p->enforcement("no-bundled-stateful-services", "staging"), Enforcement::off);
+  EXPECT_EQ(p->enforcement("resources", "production"), Enforcement::warn);
+  EXPECT_EQ(p->rule("min-replicas")->params.minimum, 2);
+  EXPECT_EQ(p->rule("no-bundled-stateful-services")->params.services.size(), 3u);
+  EXPECT_EQ(p->resolve_environment("nope"), "default");
+  EXPECT_EQ(p->resolve_environment("production"), "production");
+  EXPECT_TRUE(p->never_exemptable("no-bundled-stateful-services", "production"));
+  EXPECT_FALSE(p->never_exemptable("probes", "production"));
+  EXPECT_EQ(p->hash.size(), 16u);
+  // Every rule the engine has is configured by the default policy.
+  for (const Rule* r : all_rules()) EXPECT_NE(p->rule(r->id()), nullptr) << r->id();
+  for (const SetRule* r : all_set_rules()) EXPECT_NE(p->rule(r->id()), nullptr) << r->id();
+}
+
+struct BadPolicy {
+  const char* name;
+  std::string text;
+  const char* expected;  // substring of the error, which also names file:line:col
+};
+
+class PolicyLoaderErrors : public testing::TestWithParam<BadPolicy> {};
+
+TEST_P(PolicyLoaderErrors, NamesFileLineAndKeyPath) {
+  PolicyLoad l = load_policy(GetParam().text, "p.yaml");
+  ASSERT_EQ(l.policy, nullptr);
+  EXPECT_NE(l.error.find(GetParam().expected), std::string::npos) << l.error;
+  EXPECT_EQ(l.error.rfind("p.yaml", 0), 0u) << l.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, PolicyLoaderErrors,
+    testing::Values(
+        BadPolicy{"empty", "", "empty"},
+        BadPolicy{"wrong_kind", "apiVersion: haguard.dalp.io/v1alpha1\nkind: Policy\nspec: {}\n",
+                  "p.yaml:2:7: kind: must be HAPolicy"},
+        BadPolicy{"wrong_api", "apiVersion: v1\nkind: HAPolicy\nspec: {}\n", "apiVersion: must be"},
+        BadPolicy{"unknown_top_key", with_spec("  environments: [a]\n  surprise: 1\n"),
+                  "p.yaml:6:3: spec.surprise: unknown key"},
+        BadPolicy{"unknown_rule", with_spec("  environments: [a]\n  rules:\n    max-replicas: {}\n"),
+                  "p.yaml:7:5: spec.rules.max-replicas: unknown rule id"},
+        BadPolicy{"bad_enforcement",
+                  with_spec("  environments: [a]\n  rules:\n    probes:\n      enforcement: enforced\n"),
+                  "p.yaml:8:20: spec.rules.probes.enforcement: unknown enforcement \"enforced\""},
+        BadPolicy{"unknown_env_override",
+                  with_spec("  environments: [a]\n  rules:\n    probes:\n      environments: {prod: warn}\n"),
+                  "spec.rules.probes.environments.prod: unknown environment"},
+        BadPolicy{"wrong_type_minimum",
+                  with_spec("  environments: [a]\n  rules:\n    min-replicas:\n      parameters: {minimum: two}\n"),
+                  "spec.rules.min-replicas.parameters.minimum: must be an integer"},
+        BadPolicy{"unknown_param",
+                  with_spec("  environments: [a]\n  rules:\n    probes:\n      parameters: {path: /x}\n"),
+                  "spec.rules.probes.parameters.path: unknown key"},
+        BadPolicy{"unknown_target",
+                  with_spec("  environments: [a]\n  rules:\n    min-replicas:\n      targets: [api]\n"),
+                  "spec.rules.min-replicas.targets[0]: no workload selector named \"api\""},
+        BadPolicy{"bad_kind",
+                  with_spec("  environments: [a]\n  workloads:\n    x: {kinds: [Pod]}\n"),
+                  "spec.workloads.x.kinds[0]: unknown kind \"Pod\""},
+        BadPolicy{"bad_duration",
+                  with_spec("  environments: [a]\n  exemptions: {maxDuration: 30d}\n"),
+                  "spec.exemptions.maxDuration: invalid duration"},
+        BadPolicy{"bad_bool",
+                  with_spec("  environments: [a]\n  exemptions: {requireReason: maybe}\n"),
+                  "spec.exemptions.requireReason: must be true or false"},
+        BadPolicy{"never_unknown_rule",
+                  with_spec("  environments: [a]\n  exemptions: {never: {a: [nope]}}\n"),
+                  "spec.exemptions.never.a[0]: unknown rule id \"nope\""},
+        BadPolicy{"sa_format",
+                  with_spec("  environments: [a]\n  exemptions: {allowedRequesters: {serviceAccounts: [x]}}\n"),
+                  "must be written namespace:name"},
+        BadPolicy{"default_env_unknown",
+                  with_spec("  environments: [a]\n  defaultEnvironment: b\n"),
+                  "spec.defaultEnvironment: not in spec.environments"},
+        BadPolicy{"invalid_yaml", "apiVersion: [\n", "p.yaml:2:1: invalid YAML"},
+        BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
+                  "spec.environments: must be a list of strings"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(PolicyLoader, ParsesEveryField) {
+  PolicyLoad l = load_policy(with_spec(R"(  environments: [dev, prod]
+  defaultEnvironment: prod
+  workloads:
+    api: {kinds: [Deployment], labels: {app: [api]}, names: ["api-*"]}
+  rules:
+    min-replicas:
+      enforcement: audit
+      environments: {prod: enforce}
+      fix: false
+      targets: [api]
+      parameters: {minimum: 3}
+  exemptions:
+    requireReason: false
+    requireExpiry: false
+    maxDuration: 1h30m
+    never: {prod: ["*"]}
+    allowedRequesters: {users: [alice], groups: [sre], serviceAccounts: ["argocd:argocd-application-controller"]}
+    namespaces: [infra]
+)"),
+                             "p.yaml");
+  ASSERT_TRUE(l.policy) << l.error;
+  const Policy& p = *l.policy;
+  EXPECT_EQ(p.default_environment, "prod");
+  EXPECT_EQ(p.resolve_environment(""), "prod");
+  EXPECT_EQ(p.enforcement("min-replicas", "dev"), Enforcement::audit);
+  EXPECT_EQ(p.enforcement("min-replicas", "prod"), Enforcement::enforce);
+  EXPECT_EQ(p.enforcement("probes", "prod"), Enforcement::off);  // not configured: off
+  EXPECT_FALSE(p.rule("min-replicas")->fix);
+  EXPECT_EQ(p.rule("min-replicas")->params.minimum, 3);
+  EXPECT_EQ(p.exemptions.max_duration, std::chrono::seconds(5400));
+  EXPECT_TRUE(p.never_exemptable("probes", "prod"));
+  EXPECT_TRUE(p.namespace_exempt("infra"));
+  EXPECT_EQ(p.exemptions.allowed.service_accounts.front(), "argocd:argocd-application-controller");
+}
+
+}  // namespace
+}  // namespace haguard
