@@ -1,0 +1,195 @@
+#include "webhook/admission_handler.h"
+
+#include <algorithm>
+
+namespace haguard::webhook {
+namespace {
+
+bool has_deletion_timestamp(const json* obj) {
+  if (!obj) return false;
+  auto md = obj->find("metadata");
+  if (md == obj->end() || !md->is_object()) return false;
+  auto ts = md->find("deletionTimestamp");
+  return ts != md->end() && !ts->is_null();
+}
+
+/// "Deployment prod/dapp: probes: ..." -> "probes: ..." when the prefix names this object.
+std::string without_object(const std::string& message, const std::string& display) {
+  if (!display.empty() && message.size() > display.size() + 2 &&
+      message.compare(0, display.size(), display) == 0 &&
+      message.compare(display.size(), 2, ": ") == 0)
+    return message.substr(display.size() + 2);
+  return message;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::string display_of(const std::string& kind, const std::string& ns, const std::string& name) {
+  std::string d = kind + " ";
+  if (!ns.empty()) d += ns + "/";
+  return d + name;
+}
+
+std::string name_of(const AdmissionRequest& r) {
+  if (!r.name.empty()) return r.name;
+  const json* obj = r.object ? r.object : r.old_object;
+  if (obj) {
+    auto p = obj->value(json::json_pointer("/metadata/name"), std::string());
+    if (!p.empty()) return p;
+    return obj->value(json::json_pointer("/metadata/generateName"), std::string());
+  }
+  return {};
+}
+
+void skip(AdmissionOutcome& out, std::string reason) {
+  out.decision = "skipped";
+  out.skip_reason = std::move(reason);
+}
+
+}  // namespace
+
+std::string_view to_string(Endpoint e) { return e == Endpoint::mutate ? "mutate" : "validate"; }
+
+std::string_view scale_parent_kind(const AdmissionRequest& r) {
+  if (r.sub_resource != "scale") return {};
+  if (r.resource == "deployments") return "Deployment";
+  if (r.resource == "statefulsets") return "StatefulSet";
+  return {};
+}
+
+AdmissionOutcome handle_admission(const AdmissionInput& in) {
+  const AdmissionRequest& r = *in.request;
+  const Engine& engine = *in.engine;
+  AdmissionOutcome out;
+  out.with_patch = in.endpoint == Endpoint::mutate;
+  out.environment = engine.policy().resolve_environment(in.environment);
+  out.kind = r.kind;
+  out.namespace_ = r.namespace_;
+  out.name = name_of(r);
+  out.decision = "allowed";
+
+  // What is never judged: deletions, connections, objects on their way out (finalizer removal
+  // must never be blocked), and the HPA controller's own scaling (within bounds the HPA's
+  // minReplicas, itself judged by min-replicas, sets).
+  if (r.operation != "CREATE" && r.operation != "UPDATE") {
+    skip(out, "operation " + r.operation);
+    return out;
+  }
+  if (r.operation == "UPDATE" && (has_deletion_timestamp(r.object) ||
+                                  has_deletion_timestamp(r.old_object))) {
+    skip(out, "object is being deleted");
+    return out;
+  }
+  const std::string_view parent_kind = scale_parent_kind(r);
+  if (r.sub_resource == "scale" && parent_kind.empty()) {
+    skip(out, "scale of " + r.resource);
+    return out;
+  }
+  if (!r.sub_resource.empty() && r.sub_resource != "scale") {
+    skip(out, "subresource " + r.sub_resource);
+    return out;
+  }
+  if (!parent_kind.empty() && (r.requester.username == kHpaControllerUser ||
+                               r.requester.username == kControllerManagerUser)) {
+    skip(out, "scale by the HPA controller");
+    out.response.audit_annotations["scale-by-hpa-controller"] = "allowed";
+    return out;
+  }
+
+  // Objects of a namespaced CREATE may lack metadata.namespace; the engine names and exempts by it.
+  const json* object = r.object;
+  json with_namespace;
+  if (!r.namespace_.empty() && object->is_object() &&
+      object->value(json::json_pointer("/metadata/namespace"), std::string()).empty()) {
+    with_namespace = *object;
+    with_namespace["metadata"]["namespace"] = r.namespace_;
+    object = &with_namespace;
+  }
+
+  EvalContext ctx;
+  ctx.environment = in.environment;
+  ctx.now = in.now;
+  ctx.old_object = r.operation == "UPDATE" ? r.old_object : nullptr;
+  ctx.requester = &r.requester;
+  ctx.scale_parent_kind = parent_kind;
+  ctx.scale_parent = in.scale_parent;
+
+  Evaluation ev;
+  if (in.endpoint == Endpoint::mutate) {
+    FixResult fixed = engine.fix(*object, ctx);
+    ev = std::move(fixed.evaluation);
+    out.fixed_rules = fixed.rules;
+    if (fixed.patch.is_array() && !fixed.patch.empty()) {
+      out.response.patch = std::move(fixed.patch);
+      out.decision = "patched";
+    }
+  } else {
+    ev = engine.evaluate(*object, ctx);
+  }
+  if (ev.kind.empty()) {
+    skip(out, "not a workload");
+    return out;
+  }
+  out.environment = ev.environment.empty() ? out.environment : ev.environment;
+  if (!ev.namespace_.empty()) out.namespace_ = ev.namespace_;
+  if (!ev.name.empty()) out.name = ev.name;
+  const std::string display = display_of(ev.kind, ev.namespace_, ev.name);
+
+  std::vector<std::string> denials;
+  for (const Finding& f : ev.findings) {
+    if (!f.exemption.empty()) {
+      out.exempted_rules.push_back(f.rule);
+      out.response.audit_annotations["exempted-" + f.rule] = f.exemption;
+    }
+    if (in.endpoint == Endpoint::mutate) continue;  // /validate judges what /mutate left
+    if (is_blocking(f)) {
+      denials.push_back(without_object(f.message, display));
+    } else if (is_warning(f)) {
+      out.response.warnings.push_back(without_object(f.message, display));
+    } else if (is_audit_only(f)) {
+      out.response.audit_annotations["audit-" + f.rule] = without_object(f.message, display);
+    }
+  }
+  out.findings = std::move(ev.findings);
+
+  if (in.endpoint == Endpoint::mutate) {
+    if (!out.fixed_rules.empty()) {
+      std::string rules = join(out.fixed_rules, ",");
+      out.response.audit_annotations["mutated"] = rules;
+      out.response.warnings.push_back("haguard fixed " + rules + " (see the " +
+                                      std::string(kMutatedAnnotation) + " annotation)");
+    }
+    return out;
+  }
+  if (!denials.empty()) {
+    out.decision = "denied";
+    out.response.allowed = false;
+    out.response.code = 403;
+    out.response.reason = "Forbidden";
+    std::string message = "haguard denied " + display + " (environment " + out.environment +
+                          "): " + join(denials, "; ");
+    if (!parent_kind.empty() && !in.scale_parent) {
+      if (!in.parent_lookup_configured)
+        message += ". Exemptions on the " + std::string(parent_kind) +
+                   " cannot be read here (the webhook runs without --kube-api): to scale with an"
+                   " exemption, change spec.replicas of the " + std::string(parent_kind) +
+                   " itself in the same update that adds the haguard.dalp.io/exempt annotations";
+      else if (!in.parent_lookup_error.empty())
+        message += ". The " + std::string(parent_kind) +
+                   " could not be read to look for exemptions (" + in.parent_lookup_error + ")";
+    }
+    out.response.message = std::move(message);
+  } else if (!out.response.warnings.empty()) {
+    out.decision = "warned";
+  }
+  return out;
+}
+
+}  // namespace haguard::webhook

@@ -1,0 +1,53 @@
+#pragma once
+// The admission decision as a pure function: a decoded request, the endpoint and environment from
+// the path, the policy snapshot and (for /scale) the parent object in; the response out, with what
+// the logs and metrics need. No I/O, no clock reads (the caller passes `now`).
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "policies/engine.h"
+#include "webhook/admission_review.h"
+
+namespace haguard::webhook {
+
+enum class Endpoint { validate, mutate };
+std::string_view to_string(Endpoint e);
+
+/// Usernames the HPA controller sends its scale requests as.
+inline constexpr std::string_view kHpaControllerUser =
+    "system:serviceaccount:kube-system:horizontal-pod-autoscaler";
+inline constexpr std::string_view kControllerManagerUser = "system:kube-controller-manager";
+
+struct AdmissionInput {
+  Endpoint endpoint = Endpoint::validate;
+  std::string_view environment;  ///< from the path; "" or unknown: the policy's default
+  const AdmissionRequest* request = nullptr;
+  const Engine* engine = nullptr;
+  /// For a deployments/scale or statefulsets/scale request: the parent, when it was read.
+  const json* scale_parent = nullptr;
+  bool parent_lookup_configured = false;  ///< --kube-api is set
+  std::string parent_lookup_error;        ///< why the parent could not be read, if it was tried
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+};
+
+struct AdmissionOutcome {
+  AdmissionResponse response;
+  bool with_patch = false;      ///< the endpoint may carry patch fields
+  std::string decision;         ///< allowed, warned, denied, patched, skipped
+  std::string skip_reason;      ///< why the object was not evaluated (decision "skipped")
+  std::string environment;      ///< resolved against the policy
+  std::string kind, namespace_, name;
+  std::vector<Finding> findings;           ///< for metrics
+  std::vector<std::string> fixed_rules;    ///< mutate: fixes applied
+  std::vector<std::string> exempted_rules; ///< exemptions used
+};
+
+/// Decides one admission request.
+AdmissionOutcome handle_admission(const AdmissionInput& in);
+
+/// "Deployment" for deployments/scale, "StatefulSet" for statefulsets/scale, else "".
+std::string_view scale_parent_kind(const AdmissionRequest& r);
+
+}  // namespace haguard::webhook

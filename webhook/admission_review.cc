@@ -1,0 +1,97 @@
+#include "webhook/admission_review.h"
+
+#include <algorithm>
+#include <set>
+
+#include "webhook/text.h"
+
+namespace haguard::webhook {
+namespace {
+
+std::string string_at(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const json* object_at(const json& obj, const char* key) {
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_object() ? &*it : nullptr;
+}
+
+/// Longest audit annotation value kept; the apiserver stores them in audit events.
+constexpr std::size_t kMaxAuditValueBytes = 1024;
+
+}  // namespace
+
+DecodeResult decode_review(const json& review) {
+  if (!review.is_object()) return {std::nullopt, "the body is not a JSON object"};
+  AdmissionRequest r;
+  r.api_version = string_at(review, "apiVersion");
+  if (r.api_version != kAdmissionV1 && r.api_version != kAdmissionV1beta1)
+    return {std::nullopt, "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1"};
+  if (string_at(review, "kind") != "AdmissionReview")
+    return {std::nullopt, "kind must be AdmissionReview"};
+  const json* req = object_at(review, "request");
+  if (!req) return {std::nullopt, "request is missing"};
+  r.uid = string_at(*req, "uid");
+  if (r.uid.empty()) return {std::nullopt, "request.uid is missing"};
+  if (const json* k = object_at(*req, "kind")) {
+    r.group = string_at(*k, "group");
+    r.version = string_at(*k, "version");
+    r.kind = string_at(*k, "kind");
+  }
+  if (const json* res = object_at(*req, "resource")) r.resource = string_at(*res, "resource");
+  r.sub_resource = string_at(*req, "subResource");
+  r.operation = string_at(*req, "operation");
+  r.namespace_ = string_at(*req, "namespace");
+  r.name = string_at(*req, "name");
+  if (const json* u = object_at(*req, "userInfo")) {
+    r.requester.username = string_at(*u, "username");
+    if (auto g = u->find("groups"); g != u->end() && g->is_array())
+      for (const auto& v : *g)
+        if (v.is_string()) r.requester.groups.push_back(v.get<std::string>());
+  }
+  if (auto d = req->find("dryRun"); d != req->end() && d->is_boolean()) r.dry_run = d->get<bool>();
+  r.object = object_at(*req, "object");
+  r.old_object = object_at(*req, "oldObject");
+  if ((r.operation == "CREATE" || r.operation == "UPDATE") && !r.object)
+    return {std::nullopt, "request.object is missing for " + r.operation};
+  return {std::move(r), {}};
+}
+
+json encode_review(std::string_view api_version, std::string_view uid,
+                   const AdmissionResponse& response, bool with_patch) {
+  json out = json::object();
+  out["uid"] = uid;
+  out["allowed"] = response.allowed;
+  if (!response.allowed) {
+    json status = {{"metadata", json::object()},
+                   {"status", "Failure"},
+                   {"code", response.code ? response.code : 403},
+                   {"message", response.message}};
+    if (!response.reason.empty()) status["reason"] = response.reason;
+    out["status"] = std::move(status);
+  }
+  std::vector<std::string> warnings;
+  std::set<std::string> seen;
+  for (const auto& w : response.warnings) {
+    std::string s = sanitize_warning(w);
+    if (!s.empty() && seen.insert(s).second) warnings.push_back(std::move(s));
+  }
+  if (!warnings.empty()) out["warnings"] = std::move(warnings);
+  json audit = json::object();
+  for (const auto& [k, v] : response.audit_annotations) {
+    std::string key = sanitize_audit_key(k);
+    if (key.empty()) continue;
+    std::string value = v.size() > kMaxAuditValueBytes ? v.substr(0, kMaxAuditValueBytes) : v;
+    audit[key] = std::move(value);  // serialized with invalid UTF-8 replaced
+  }
+  if (!audit.empty()) out["auditAnnotations"] = std::move(audit);
+  if (with_patch && response.allowed && response.patch.is_array() && !response.patch.empty()) {
+    out["patchType"] = "JSONPatch";
+    out["patch"] = base64_encode(response.patch.dump());
+  }
+  return json{{"apiVersion", api_version}, {"kind", "AdmissionReview"}, {"response", out}};
+}
+
+}  // namespace haguard::webhook

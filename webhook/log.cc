@@ -1,0 +1,31 @@
+#include "webhook/log.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace haguard::webhook {
+
+void setup_logging(std::string_view level) {
+  auto logger = spdlog::stderr_logger_mt("haguard");
+  // The message is the rest of a JSON object (",\"msg\":...,..."), so the line stays valid JSON.
+  logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l"%v})",
+                      spdlog::pattern_time_type::utc);
+  logger->set_level(spdlog::level::from_str(std::string(level)));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+}
+
+void log_event(spdlog::level::level_enum level, std::string_view msg, const nlohmann::json& fields) {
+  if (!spdlog::default_logger_raw()->should_log(level)) return;
+  nlohmann::json line = nlohmann::json::object();
+  line["msg"] = msg;
+  if (fields.is_object())
+    for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Drop the braces: the pattern supplies them around time and level.
+  text.front() = ',';
+  text.pop_back();
+  spdlog::default_logger_raw()->log(level, "{}", text);
+}
+
+}  // namespace haguard::webhook

@@ -1,0 +1,224 @@
+#include "webhook/routes.h"
+
+#include <algorithm>
+
+#include "webhook/admission_handler.h"
+#include "webhook/log.h"
+#include "webhook/text.h"
+
+namespace haguard::webhook {
+namespace {
+
+constexpr std::string_view kJson = "application/json";
+
+/// How long a /scale parent read may take: at most 2 s, and half of what the caller allows.
+std::chrono::milliseconds lookup_budget(const std::optional<std::chrono::nanoseconds>& timeout) {
+  std::chrono::milliseconds budget(2000);
+  if (timeout && *timeout > std::chrono::nanoseconds(0))
+    budget = std::min(budget, std::chrono::duration_cast<std::chrono::milliseconds>(*timeout / 2));
+  return std::max(budget, std::chrono::milliseconds(100));
+}
+
+bool is_json_content_type(std::string_view ct) {
+  auto semi = ct.find(';');
+  std::string_view media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
+  if (media.size() != kJson.size()) return false;
+  return std::equal(media.begin(), media.end(), kJson.begin(),
+                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+std::string error_body(std::string_view message) {
+  return nlohmann::json{{"error", message}}.dump(-1, ' ', false,
+                                                 nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Route parse_route(std::string_view target) {
+  Route r;
+  std::string_view path = target, query;
+  if (auto q = target.find('?'); q != std::string_view::npos) {
+    path = target.substr(0, q);
+    query = target.substr(q + 1);
+  }
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.substr(0, 8) == "timeout=") r.timeout = parse_go_duration(pair.substr(8));
+  }
+  if (path == "/healthz") r.kind = RouteKind::healthz;
+  else if (path == "/readyz") r.kind = RouteKind::readyz;
+  else if (path == "/metrics") r.kind = RouteKind::metrics;
+  if (r.kind != RouteKind::not_found) return r;
+
+  for (auto [prefix, kind] : {std::pair{std::string_view("/validate"), RouteKind::validate},
+                              std::pair{std::string_view("/mutate"), RouteKind::mutate}}) {
+    if (path.substr(0, prefix.size()) != prefix) continue;
+    std::string_view rest = path.substr(prefix.size());
+    if (rest.empty()) {
+      r.kind = kind;
+    } else if (rest.front() == '/' && is_dns1123_label(rest.substr(1))) {
+      r.kind = kind;
+      r.environment = std::string(rest.substr(1));
+    }
+  }
+  return r;
+}
+
+Response Router::reply(http::status status, std::string body, std::string_view content_type,
+                       unsigned version) const {
+  Response res{status, version};
+  res.set(http::field::server, "haguard-webhook");
+  res.set(http::field::content_type, content_type);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  deps_.metrics.http_response(static_cast<int>(status));
+  return res;
+}
+
+Response Router::error(http::status status, std::string_view message, unsigned version) const {
+  return reply(status, error_body(message), kJson, version);
+}
+
+Response Router::handle(const Request& req) const {
+  Route route = parse_route(req.target());
+  const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  Response res;
+  switch (route.kind) {
+    case RouteKind::not_found:
+      res = error(http::status::not_found, "no such path", req.version());
+      break;
+    case RouteKind::healthz:
+    case RouteKind::readyz:
+    case RouteKind::metrics:
+      if (!get) {
+        res = error(http::status::method_not_allowed, "use GET", req.version());
+        res.set(http::field::allow, "GET, HEAD");
+      } else if (route.kind == RouteKind::healthz) {
+        res = reply(http::status::ok, "ok\n", "text/plain; charset=utf-8", req.version());
+      } else if (route.kind == RouteKind::readyz) {
+        res = readyz(req.version());
+      } else {
+        res = reply(http::status::ok, deps_.metrics.render(), "text/plain; version=0.0.4",
+                    req.version());
+      }
+      break;
+    case RouteKind::validate:
+    case RouteKind::mutate:
+      if (req.method() != http::verb::post) {
+        res = error(http::status::method_not_allowed, "use POST", req.version());
+        res.set(http::field::allow, "POST");
+      } else {
+        res = admission(req, route);
+      }
+      break;
+  }
+  if (req.method() == http::verb::head) {
+    res.body().clear();
+  }
+  res.keep_alive(req.keep_alive());
+  return res;
+}
+
+Response Router::readyz(unsigned version) const {
+  auto policy = deps_.policies.status();
+  auto cert = deps_.certs.status();
+  bool draining = deps_.draining.load();
+  bool ready = policy.loaded && cert.loaded && !draining;
+  nlohmann::json detail = {
+      {"ready", ready},
+      {"draining", draining},
+      {"policy",
+       {{"loaded", policy.loaded}, {"source", policy.source}, {"hash", policy.hash},
+        {"last_reload_error", policy.last_error}}},
+      {"certificate",
+       {{"loaded", cert.loaded}, {"not_after", cert.not_after},
+        {"last_reload_error", cert.last_error}}}};
+  return reply(ready ? http::status::ok : http::status::service_unavailable,
+               detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", kJson,
+               version);
+}
+
+Response Router::admission(const Request& req, const Route& route) const {
+  const auto start = std::chrono::steady_clock::now();
+  const Endpoint endpoint = route.kind == RouteKind::mutate ? Endpoint::mutate : Endpoint::validate;
+  if (!is_json_content_type(req[http::field::content_type]))
+    return error(http::status::unsupported_media_type, "Content-Type must be application/json",
+                 req.version());
+  auto review = nlohmann::json::parse(req.body(), nullptr, false);
+  if (review.is_discarded())
+    return error(http::status::bad_request, "the body is not valid JSON", req.version());
+  DecodeResult decoded = decode_review(review);
+  if (!decoded.request)
+    return error(http::status::bad_request, decoded.error, req.version());
+  const AdmissionRequest& request = *decoded.request;
+  std::shared_ptr<const Engine> engine = deps_.policies.engine();
+
+  AdmissionInput in;
+  in.endpoint = endpoint;
+  in.environment = route.environment;
+  in.request = &request;
+  in.engine = engine.get();
+  in.parent_lookup_configured = deps_.kube != nullptr;
+  ParentResult parent;
+  const std::string_view parent_kind = scale_parent_kind(request);
+  if (!parent_kind.empty() && deps_.kube && request.object &&
+      (request.operation == "UPDATE" || request.operation == "CREATE")) {
+    std::string name = request.name.empty()
+                           ? request.object->value(nlohmann::json::json_pointer("/metadata/name"), "")
+                           : request.name;
+    parent = deps_.kube->get_parent(parent_kind, request.namespace_, name,
+                                    lookup_budget(route.timeout));
+    deps_.metrics.parent_lookup(!parent.error.empty() ? "error"
+                                : parent.not_found     ? "not_found"
+                                : parent.cached        ? "cached"
+                                                       : "found");
+    if (parent.object) in.scale_parent = &*parent.object;
+    if (!parent.error.empty()) {
+      in.parent_lookup_error = parent.error;
+      log_event(spdlog::level::warn, "scale parent lookup failed",
+                {{"uid", request.uid}, {"kind", parent_kind}, {"namespace", request.namespace_},
+                 {"name", name}, {"error", parent.error}});
+    }
+  }
+  AdmissionOutcome out = handle_admission(in);
+  nlohmann::json body = encode_review(request.api_version, request.uid, out.response, out.with_patch);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  deps_.metrics.request(to_string(endpoint), out.environment, request.operation, request.kind,
+                        out.decision, seconds);
+  for (const Finding& f : out.findings)
+    deps_.metrics.finding(f.rule, to_string(f.outcome), out.environment);
+  for (const auto& rule : out.exempted_rules) deps_.metrics.exemption_used(rule);
+
+  nlohmann::json fields = {{"uid", request.uid},
+                           {"endpoint", to_string(endpoint)},
+                           {"environment", out.environment},
+                           {"operation", request.operation},
+                           {"kind", request.kind},
+                           {"namespace", out.namespace_},
+                           {"name", out.name},
+                           {"user", request.requester.username},
+                           {"dry_run", request.dry_run},
+                           {"decision", out.decision},
+                           {"duration_ms", seconds * 1000.0}};
+  if (!request.sub_resource.empty()) fields["subresource"] = request.sub_resource;
+  if (!out.skip_reason.empty()) fields["skip_reason"] = out.skip_reason;
+  if (!out.fixed_rules.empty()) fields["fixed"] = out.fixed_rules;
+  if (!out.exempted_rules.empty()) fields["exempted"] = out.exempted_rules;
+  std::vector<std::string> failed;
+  if (!out.response.allowed)
+    for (const Finding& f : out.findings)
+      if (is_blocking(f)) failed.push_back(f.rule);
+  if (!failed.empty()) fields["denied_by"] = failed;
+  log_event(spdlog::level::info, "admission", fields);
+
+  return reply(http::status::ok, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+               kJson, req.version());
+}
+
+}  // namespace haguard::webhook

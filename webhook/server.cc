@@ -1,0 +1,167 @@
+#include "webhook/server.h"
+
+#include <csignal>
+#include <thread>
+
+#include <boost/asio/strand.hpp>
+
+#include "webhook/log.h"
+
+namespace haguard::webhook {
+namespace {
+
+std::chrono::milliseconds seconds_to_ms(double s) {
+  return std::chrono::milliseconds(static_cast<long long>(s * 1000.0));
+}
+
+/// How long in-flight answers may take after the listener closes before the process stops anyway.
+constexpr std::chrono::seconds kHardStop{30};
+
+}  // namespace
+
+Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, Metrics& metrics,
+               KubeClient* kube)
+    : flags_(flags),
+      policies_(policies),
+      certs_(certs),
+      ioc_(static_cast<int>(flags.threads)),
+      acceptor_(net::make_strand(ioc_)),
+      signals_(ioc_, SIGTERM, SIGINT),
+      reload_timer_(ioc_),
+      grace_timer_(ioc_),
+      hard_stop_timer_(ioc_),
+      drain_poll_timer_(ioc_),
+      router_(RouterDeps{policies, certs, metrics, kube, draining_}) {
+  limits_.max_body = flags.max_body;
+}
+
+bool Server::listen() {
+  auto hp = parse_listen(flags_.listen);
+  beast::error_code ec;
+  auto address = net::ip::make_address(hp->host, ec);
+  if (ec) {
+    log_event(spdlog::level::err, "bad listen address", {{"listen", flags_.listen}});
+    return false;
+  }
+  tcp::endpoint endpoint{address, hp->port};
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    log_event(spdlog::level::err, "cannot listen", {{"listen", flags_.listen}, {"error", ec.message()}});
+    return false;
+  }
+  auto bound = acceptor_.local_endpoint(ec);
+  log_event(spdlog::level::info, "listening",
+            {{"address", bound.address().to_string()}, {"port", bound.port()},
+             {"threads", flags_.threads}, {"max_body", flags_.max_body}});
+  return true;
+}
+
+int Server::run() {
+  signals_.async_wait([this](beast::error_code ec, int sig) {
+    if (!ec) begin_drain(sig);
+  });
+  schedule_reload();
+  accept();
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < flags_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads) t.join();
+  log_event(spdlog::level::info, "stopped");
+  return 0;
+}
+
+void Server::accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+      log_event(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
+    } else {
+      auto session = std::make_shared<Session>(std::move(socket), certs_.current(), router_,
+                                               limits_, closing_);
+      {
+        std::lock_guard lock(sessions_mu_);
+        std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
+        sessions_.push_back(session);
+      }
+      session->run();
+    }
+    accept();
+  });
+}
+
+void Server::schedule_reload() {
+  reload_timer_.expires_after(seconds_to_ms(flags_.reload_interval));
+  reload_timer_.async_wait([this](beast::error_code ec) {
+    if (ec || closing_) return;
+    certs_.poll();
+    policies_.poll();
+    schedule_reload();
+  });
+}
+
+void Server::begin_drain(int sig) {
+  draining_ = true;
+  log_event(spdlog::level::info, "draining: readiness is false",
+            {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+             {"grace_seconds", flags_.shutdown_grace}});
+  // A second signal stops at once.
+  signals_.async_wait([this](beast::error_code ec, int) {
+    if (!ec) {
+      log_event(spdlog::level::warn, "second signal: stopping now");
+      ioc_.stop();
+    }
+  });
+  grace_timer_.expires_after(seconds_to_ms(flags_.shutdown_grace));
+  grace_timer_.async_wait([this](beast::error_code) { close_listener(); });
+}
+
+void Server::close_listener() {
+  closing_ = true;
+  net::dispatch(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+  reload_timer_.cancel();
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mu_);
+    for (auto& w : sessions_)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+  }
+  log_event(spdlog::level::info, "listener closed; finishing in-flight requests",
+            {{"connections", live.size()}});
+  for (auto& s : live) s->stop_when_idle();
+  hard_stop_timer_.expires_after(kHardStop);
+  hard_stop_timer_.async_wait([this](beast::error_code ec) {
+    if (!ec) {
+      log_event(spdlog::level::warn, "in-flight requests did not finish in time; stopping");
+      ioc_.stop();
+    }
+  });
+  live.clear();
+  wait_for_sessions();
+}
+
+void Server::wait_for_sessions() {
+  bool any = false;
+  {
+    std::lock_guard lock(sessions_mu_);
+    std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
+    any = !sessions_.empty();
+  }
+  if (!any) {
+    // Nothing in flight: drop the remaining waits so that every thread's run() returns.
+    hard_stop_timer_.cancel();
+    signals_.cancel();
+    return;
+  }
+  drain_poll_timer_.expires_after(std::chrono::milliseconds(50));
+  drain_poll_timer_.async_wait([this](beast::error_code ec) {
+    if (!ec) wait_for_sessions();
+  });
+}
+
+}  // namespace haguard::webhook

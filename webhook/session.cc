@@ -1,0 +1,134 @@
+#include "webhook/session.h"
+
+#include <boost/asio/dispatch.hpp>
+
+#include "webhook/log.h"
+
+namespace haguard::webhook {
+namespace {
+
+/// Whether an error only means the peer went away or a deadline passed: not worth a warning.
+bool is_quiet(beast::error_code ec) {
+  return ec == net::error::operation_aborted || ec == beast::error::timeout ||
+         ec == http::error::end_of_stream || ec == net::ssl::error::stream_truncated ||
+         ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
+                 const SessionLimits& limits, const std::atomic<bool>& closing)
+    : context_(std::move(context)),
+      stream_(std::move(socket), *context_),
+      router_(router),
+      limits_(limits),
+      closing_(closing) {}
+
+void Session::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::get_lowest_layer(self->stream_).expires_after(self->limits_.handshake);
+    self->stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&Session::on_handshake, self->shared_from_this()));
+  });
+}
+
+void Session::stop_when_idle() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_ && self->buffer_.size() == 0 && !self->closed_)
+      beast::get_lowest_layer(self->stream_).socket().cancel();
+  });
+}
+
+void Session::on_handshake(beast::error_code ec) {
+  if (ec) {
+    if (!is_quiet(ec))
+      log_event(spdlog::level::debug, "TLS handshake failed", {{"error", ec.message()}});
+    beast::get_lowest_layer(stream_).close();
+    closed_ = true;
+    return;
+  }
+  read_header();
+}
+
+void Session::read_header() {
+  if (closing_.load()) return shutdown();
+  parser_.emplace();  // a fresh parser per message: limits and state never leak across requests
+  parser_->body_limit(limits_.max_body);
+  idle_ = true;
+  beast::get_lowest_layer(stream_).expires_after(limits_.idle);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::on_header, shared_from_this()));
+}
+
+void Session::on_header(beast::error_code ec, std::size_t) {
+  idle_ = false;
+  if (ec) return on_read_error(ec);
+  beast::get_lowest_layer(stream_).expires_after(limits_.body);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&Session::on_body, shared_from_this()));
+}
+
+void Session::on_read_error(beast::error_code ec) {
+  if (ec == http::error::body_limit) {
+    Response res = router_.error(http::status::payload_too_large,
+                                 "the body is over the limit (--max-body)", 11);
+    res.keep_alive(false);
+    return write(std::move(res));
+  }
+  if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+      ec != http::error::end_of_stream &&
+      ec != http::error::partial_message) {
+    Response res = router_.error(http::status::bad_request, "malformed HTTP: " + ec.message(), 11);
+    res.keep_alive(false);
+    return write(std::move(res));
+  }
+  if (!is_quiet(ec) && ec != http::error::partial_message)
+    log_event(spdlog::level::debug, "read failed", {{"error", ec.message()}});
+  if (ec == beast::error::timeout || ec == net::error::operation_aborted) {
+    beast::get_lowest_layer(stream_).close();
+    closed_ = true;
+    return;
+  }
+  shutdown();
+}
+
+void Session::on_body(beast::error_code ec, std::size_t) {
+  if (ec) return on_read_error(ec);
+  Request req = parser_->release();
+  Response res = router_.handle(req);
+  if (closing_.load()) res.keep_alive(false);
+  write(std::move(res));
+}
+
+void Session::write(Response res) {
+  response_ = std::make_shared<Response>(std::move(res));
+  const bool close = !response_->keep_alive();
+  beast::get_lowest_layer(stream_).expires_after(limits_.write);
+  http::async_write(stream_, *response_,
+                    beast::bind_front_handler(&Session::on_write, shared_from_this(), close));
+}
+
+void Session::on_write(bool close, beast::error_code ec, std::size_t) {
+  response_.reset();
+  if (ec) {
+    if (!is_quiet(ec)) log_event(spdlog::level::debug, "write failed", {{"error", ec.message()}});
+    beast::get_lowest_layer(stream_).close();
+    closed_ = true;
+    return;
+  }
+  if (close) return shutdown();
+  read_header();
+}
+
+void Session::shutdown() {
+  if (closed_) return;
+  closed_ = true;
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    beast::get_lowest_layer(self->stream_).close();
+  });
+}
+
+}  // namespace haguard::webhook

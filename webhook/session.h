@@ -1,0 +1,66 @@
+#pragma once
+// One TLS connection: handshake, then HTTP/1.1 requests in turn until the peer closes, a
+// deadline passes, or the server drains. The session owns its stream; every async step holds
+// shared_from_this(), and all of them run on the connection's strand. It does I/O only: the
+// Router makes every answer.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "webhook/routes.h"
+
+namespace haguard::webhook {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+struct SessionLimits {
+  std::size_t max_body = 16 * 1024 * 1024;
+  std::chrono::seconds handshake{10};
+  std::chrono::seconds idle{60};     ///< waiting for the next request's header
+  std::chrono::seconds body{30};     ///< reading a body once its header came
+  std::chrono::seconds write{30};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  /// `closing`: once true, the session closes after the answer in progress, and idle
+  /// connections close when stop_when_idle() is called.
+  Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
+          const SessionLimits& limits, const std::atomic<bool>& closing);
+
+  void run();
+  /// Closes the connection if it is waiting for a request; otherwise after the current answer.
+  void stop_when_idle();
+
+ private:
+  void on_handshake(beast::error_code ec);
+  void read_header();
+  void on_header(beast::error_code ec, std::size_t);
+  void on_body(beast::error_code ec, std::size_t);
+  void on_read_error(beast::error_code ec);
+  void write(Response res);
+  void on_write(bool close, beast::error_code ec, std::size_t);
+  void shutdown();
+
+  std::shared_ptr<ssl::context> context_;  // outlives stream_ (declared first)
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Response> response_;
+  const Router& router_;
+  SessionLimits limits_;
+  const std::atomic<bool>& closing_;
+  bool idle_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace haguard::webhook

@@ -1,0 +1,41 @@
+#pragma once
+// Small text helpers for what kube-apiserver accepts: warning strings, audit annotation keys,
+// DNS-1123 labels, Go durations, base64.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace haguard::webhook {
+
+inline constexpr std::size_t kMaxWarningBytes = 120;
+inline constexpr std::size_t kMaxAuditKeyBytes = 63;
+
+/// A warning kube-apiserver keeps: valid UTF-8 (bad bytes become '?'), control characters become
+/// spaces, runs of spaces collapse, at most 120 bytes (so 120 characters), cut at a character
+/// boundary with "..." when longer.
+std::string sanitize_warning(std::string_view s);
+
+/// Whether `s` is a warning kube-apiserver keeps (the checks sanitize_warning guarantees).
+bool is_valid_warning(std::string_view s);
+
+/// An audit annotation key: lowercase letters, digits, '-', '_' and '.', starts and ends
+/// alphanumeric, at most 63 characters, never '/'. Returns "" when nothing usable remains.
+std::string sanitize_audit_key(std::string_view s);
+bool is_valid_audit_key(std::string_view s);
+
+/// RFC 1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters.
+bool is_dns1123_label(std::string_view s);
+
+/// Go's time.Duration text ("10s", "1m30s", "500ms"), as kube-apiserver writes ?timeout=.
+std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s);
+
+std::string base64_encode(std::string_view data);
+
+}  // namespace haguard::webhook
+
+namespace haguard::webhook {
+/// Decodes standard base64 (whitespace ignored); nullopt when malformed.
+std::optional<std::string> base64_decode(std::string_view text);
+}  // namespace haguard::webhook
