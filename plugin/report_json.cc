@@ -1,0 +1,79 @@
+// The report for scripts. Every reportable finding (all but passes and plain skips: fail, warn,
+// error, and skips caused by an exemption) with its object and source:
+//   {"findings": [{"rule", "outcome", "enforcement", "environment", "kind", "namespace", "name",
+//                  "file", "document", "line", "path", "message", "fixable", "exemption",
+//                  "blocking"}],
+//    "errors": [{"file", "document", "line", "message"}],        // input errors
+//    "fixed": [{"kind", "namespace", "name", "file", "document", "rules"}],  // --fix only
+//    "summary": {"files", "objects", "workloads",
+//                "outcomes": {"pass", "fail", "warn", "error", "skip"},  // every finding
+//                "blocking", "warnings", "audit", "exemptions", "fixed", "errors", "exit"}}
+// "exemption" is the exemption's reason, or null when none applied.
+
+#include "plugin/report.h"
+
+namespace haguard::plugin {
+
+namespace {
+
+json object_fields(const ObjectResult& o) {
+  return json{{"kind", o.kind},
+              {"namespace", o.namespace_},
+              {"name", o.name},
+              {"file", o.document->file},
+              {"document", o.document->index},
+              {"line", o.document->line}};
+}
+
+}  // namespace
+
+std::string render_json(const CheckReport& report) {
+  json findings = json::array();
+  json fixed = json::array();
+  for (const ObjectResult& o : report.objects) {
+    for (const Finding& f : o.findings) {
+      if (!reportable(f)) continue;
+      json j = object_fields(o);
+      j["rule"] = f.rule;
+      j["outcome"] = to_string(f.outcome);
+      j["enforcement"] = to_string(f.enforcement);
+      j["environment"] = o.environment;
+      j["path"] = f.path;
+      j["message"] = f.message;
+      j["fixable"] = f.fixable;
+      j["exemption"] = f.exemption.empty() ? json(nullptr) : json(f.exemption);
+      j["blocking"] = is_blocking(f);
+      findings.push_back(std::move(j));
+    }
+    if (!o.fixed.empty()) {
+      json j = object_fields(o);
+      j["rules"] = o.fixed;
+      fixed.push_back(std::move(j));
+    }
+  }
+
+  json errors = json::array();
+  for (const ManifestError& e : report.errors)
+    errors.push_back(
+        {{"file", e.file}, {"document", e.index}, {"line", e.line}, {"message", e.message}});
+
+  const Summary& s = report.summary;
+  json outcomes = json::object();
+  for (Outcome o : {Outcome::pass, Outcome::fail, Outcome::warn, Outcome::error, Outcome::skip})
+    outcomes[std::string(to_string(o))] = s.outcomes[static_cast<std::size_t>(o)];
+  json summary = {{"files", s.files},           {"objects", s.objects},
+                  {"workloads", s.workloads},   {"outcomes", std::move(outcomes)},
+                  {"blocking", s.blocking},     {"warnings", s.warnings},
+                  {"audit", s.audit},           {"exemptions", s.exemptions},
+                  {"errors", s.input_errors},   {"exit", exit_code(report)}};
+  json out = {{"findings", std::move(findings)}, {"errors", std::move(errors)}};
+  if (report.fix_mode) {
+    out["fixed"] = std::move(fixed);
+    summary["fixed"] = s.fixed;
+  }
+  out["summary"] = std::move(summary);
+  // Invalid UTF-8 in an input must not abort the report: replace it.
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
+}
+
+}  // namespace haguard::plugin
