@@ -147,6 +147,9 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
     if (!f.exemption.empty()) {
       out.exempted_rules.push_back(f.rule);
       out.response.audit_annotations["exempted-" + f.rule] = f.exemption;
+      if (in.endpoint == Endpoint::validate)
+        out.response.warnings.push_back("exempted from " + f.rule + ": " + f.exemption);
+      continue;
     }
     if (in.endpoint == Endpoint::mutate) continue;  // /validate judges what /mutate left
     if (is_blocking(f)) {

@@ -83,7 +83,7 @@ Response Router::error(http::status status, std::string_view message, unsigned v
   return reply(status, error_body(message), kJson, version);
 }
 
-Response Router::handle(const Request& req) const {
+Response Router::handle(const Request& req, bool client_verified) const {
   Route route = parse_route(req.target());
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   Response res;
@@ -111,6 +111,9 @@ Response Router::handle(const Request& req) const {
       if (req.method() != http::verb::post) {
         res = error(http::status::method_not_allowed, "use POST", req.version());
         res.set(http::field::allow, "POST");
+      } else if (deps_.require_client_cert && !client_verified) {
+        res = error(http::status::forbidden, "a client certificate signed by --client-ca is required",
+                    req.version());
       } else {
         res = admission(req, route);
       }

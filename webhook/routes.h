@@ -40,14 +40,16 @@ struct RouterDeps {
   Metrics& metrics;
   KubeClient* kube = nullptr;            ///< null without --kube-api
   const std::atomic<bool>& draining;
+  bool require_client_cert = false;      ///< --client-ca: admission routes need a verified one
 };
 
 class Router {
  public:
   explicit Router(RouterDeps deps) : deps_(deps) {}
 
-  /// The answer to one complete request.
-  Response handle(const Request& req) const;
+  /// The answer to one complete request. `client_verified`: the peer presented a client
+  /// certificate that the --client-ca bundle verified.
+  Response handle(const Request& req, bool client_verified = false) const;
   /// An error answer the session makes itself (413 for a body over the limit, 400 for bad HTTP).
   Response error(http::status status, std::string_view message, unsigned version) const;
 

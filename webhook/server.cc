@@ -31,7 +31,7 @@ Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, M
       grace_timer_(ioc_),
       hard_stop_timer_(ioc_),
       drain_poll_timer_(ioc_),
-      router_(RouterDeps{policies, certs, metrics, kube, draining_}) {
+      router_(RouterDeps{policies, certs, metrics, kube, draining_, !flags.client_ca.empty()}) {
   limits_.max_body = flags.max_body;
 }
 

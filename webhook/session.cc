@@ -1,6 +1,8 @@
 #include "webhook/session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "webhook/log.h"
 
@@ -49,6 +51,10 @@ void Session::on_handshake(beast::error_code ec) {
     closed_ = true;
     return;
   }
+  // With --client-ca the handshake verified any certificate presented; note whether one was.
+  SSL* handle = stream_.native_handle();
+  client_verified_ =
+      SSL_get0_peer_certificate(handle) != nullptr && SSL_get_verify_result(handle) == X509_V_OK;
   read_header();
 }
 
@@ -97,7 +103,7 @@ void Session::on_read_error(beast::error_code ec) {
 void Session::on_body(beast::error_code ec, std::size_t) {
   if (ec) return on_read_error(ec);
   Request req = parser_->release();
-  Response res = router_.handle(req);
+  Response res = router_.handle(req, client_verified_);
   if (closing_.load()) res.keep_alive(false);
   write(std::move(res));
 }

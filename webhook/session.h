@@ -59,6 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Router& router_;
   SessionLimits limits_;
   const std::atomic<bool>& closing_;
+  bool client_verified_ = false;
   bool idle_ = false;
   bool closed_ = false;
 };

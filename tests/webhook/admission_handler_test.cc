@@ -1,0 +1,230 @@
+// The pure admission handler and codec, in-process over the embedded default policy.
+#include "webhook/admission_handler.h"
+
+#include <gtest/gtest.h>
+
+#include "webhook/text.h"
+
+namespace haguard::webhook {
+namespace {
+
+json deployment(int replicas = 1) {
+  json d = json::parse(R"({
+    "apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "dapp", "namespace": "prod", "labels": {"app.kubernetes.io/name": "dapp"}},
+    "spec": {"selector": {"matchLabels": {"app": "dapp"}},
+             "template": {"metadata": {"labels": {"app": "dapp"}},
+                          "spec": {"containers": [{"name": "app", "image": "dapp:1",
+                                                   "ports": [{"name": "http", "containerPort": 8080}]}]}}}
+  })");
+  d["spec"]["replicas"] = replicas;
+  return d;
+}
+
+json review(const json& object, std::string operation = "CREATE",
+            std::string api_version = "admission.k8s.io/v1") {
+  return {{"apiVersion", api_version},
+          {"kind", "AdmissionReview"},
+          {"request",
+           {{"uid", "3c0d6f9e-uid"},
+            {"kind", {{"group", "apps"}, {"version", "v1"}, {"kind", "Deployment"}}},
+            {"resource", {{"group", "apps"}, {"version", "v1"}, {"resource", "deployments"}}},
+            {"namespace", "prod"},
+            {"name", "dapp"},
+            {"operation", operation},
+            {"userInfo", {{"username", "alice"}, {"groups", {"dev"}}}},
+            {"object", object},
+            {"dryRun", false}}}};
+}
+
+class HandlerTest : public ::testing::Test {
+ protected:
+  Engine engine{default_policy()};
+
+  /// Decodes, handles and encodes like the server does; checks the contract on the way.
+  json run(const json& rev, Endpoint endpoint, std::string_view env, const json* parent = nullptr,
+           bool kube_api = false) {
+    DecodeResult d = decode_review(rev);
+    EXPECT_TRUE(d.request) << d.error;
+    AdmissionInput in;
+    in.endpoint = endpoint;
+    in.environment = env;
+    in.request = &*d.request;
+    in.engine = &engine;
+    in.scale_parent = parent;
+    in.parent_lookup_configured = kube_api;
+    AdmissionOutcome out = handle_admission(in);
+    json res = encode_review(d.request->api_version, d.request->uid, out.response, out.with_patch);
+    EXPECT_EQ(res["apiVersion"], rev["apiVersion"]);
+    EXPECT_EQ(res["kind"], "AdmissionReview");
+    EXPECT_EQ(res["response"]["uid"], rev["request"]["uid"]);
+    const json& r = res["response"];
+    EXPECT_EQ(r.contains("patch"), r.contains("patchType"));
+    if (endpoint == Endpoint::validate) {
+      EXPECT_FALSE(r.contains("patch"));
+    }
+    const json warnings = r.value("warnings", json::array());
+    for (const auto& w : warnings) EXPECT_TRUE(is_valid_warning(w.get<std::string>())) << w;
+    const json audit = r.value("auditAnnotations", json::object());
+    for (const auto& [k, v] : audit.items()) {
+      EXPECT_TRUE(is_valid_audit_key(k)) << k;
+      EXPECT_TRUE(v.is_string());
+    }
+    return res;
+  }
+
+  static json decoded_patch(const json& res) {
+    auto text = base64_decode(res["response"]["patch"].get<std::string>());
+    EXPECT_TRUE(text);
+    return json::parse(*text);
+  }
+};
+
+TEST_F(HandlerTest, ValidateDeniesInProductionNamingObjectRulesAndFix) {
+  json res = run(review(deployment(1)), Endpoint::validate, "production");
+  const json& r = res["response"];
+  EXPECT_FALSE(r["allowed"].get<bool>());
+  EXPECT_EQ(r["status"]["code"], 403);
+  std::string msg = r["status"]["message"];
+  EXPECT_NE(msg.find("Deployment prod/dapp"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("min-replicas"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("probes"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("spec.replicas: 2"), std::string::npos) << msg;
+}
+
+TEST_F(HandlerTest, ValidateWarnsInStaging) {
+  json res = run(review(deployment(1)), Endpoint::validate, "staging");
+  EXPECT_TRUE(res["response"]["allowed"].get<bool>());
+  EXPECT_FALSE(res["response"]["warnings"].empty());
+}
+
+TEST_F(HandlerTest, UnknownEnvironmentIsTheDefault) {
+  json res = run(review(deployment(1)), Endpoint::validate, "no-such-env");
+  EXPECT_TRUE(res["response"]["allowed"].get<bool>());
+}
+
+TEST_F(HandlerTest, MutatePatchAppliesAndFixesWhatProductionEnforces) {
+  json obj = deployment(1);
+  json res = run(review(obj), Endpoint::mutate, "production");
+  const json& r = res["response"];
+  EXPECT_TRUE(r["allowed"].get<bool>());
+  EXPECT_EQ(r["patchType"], "JSONPatch");
+  json fixed = obj.patch(decoded_patch(res));
+  EXPECT_EQ(fixed["spec"]["replicas"], 2);
+  EXPECT_TRUE(fixed["metadata"]["annotations"].contains("haguard.dalp.io/mutated"));
+  // The fixed object passes /validate, and a second /mutate changes nothing.
+  EXPECT_TRUE(run(review(fixed), Endpoint::validate, "production")["response"]["allowed"].get<bool>());
+  EXPECT_FALSE(run(review(fixed), Endpoint::mutate, "production")["response"].contains("patch"));
+}
+
+TEST_F(HandlerTest, MutateOfCompliantObjectHasNoPatchFields) {
+  json res = run(review(deployment(1)), Endpoint::mutate, "staging");
+  EXPECT_FALSE(res["response"].contains("patch"));
+  EXPECT_FALSE(res["response"].contains("patchType"));
+}
+
+TEST_F(HandlerTest, DeleteIsNeverJudgedNorPatched) {
+  json rev = review(deployment(1), "DELETE");
+  rev["request"]["oldObject"] = rev["request"]["object"];
+  rev["request"]["object"] = nullptr;
+  for (Endpoint e : {Endpoint::validate, Endpoint::mutate}) {
+    json res = run(rev, e, "production");
+    EXPECT_TRUE(res["response"]["allowed"].get<bool>());
+    EXPECT_FALSE(res["response"].contains("patch"));
+  }
+}
+
+TEST_F(HandlerTest, UpdateOfObjectBeingDeletedIsAllowed) {
+  json obj = deployment(1);
+  obj["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  obj["metadata"]["finalizers"] = json::array();
+  json rev = review(obj, "UPDATE");
+  rev["request"]["oldObject"] = obj;
+  EXPECT_TRUE(run(rev, Endpoint::validate, "production")["response"]["allowed"].get<bool>());
+  EXPECT_FALSE(run(rev, Endpoint::mutate, "production")["response"].contains("patch"));
+}
+
+TEST_F(HandlerTest, DryRunIsJudgedLikeARealRequest) {
+  json rev = review(deployment(1));
+  rev["request"]["dryRun"] = true;
+  EXPECT_FALSE(run(rev, Endpoint::validate, "production")["response"]["allowed"].get<bool>());
+}
+
+TEST_F(HandlerTest, V1beta1IsAnsweredInKind) {
+  json res = run(review(deployment(1), "CREATE", "admission.k8s.io/v1beta1"), Endpoint::validate,
+                 "production");
+  EXPECT_EQ(res["apiVersion"], "admission.k8s.io/v1beta1");
+}
+
+TEST_F(HandlerTest, ObjectWithoutNamespaceTakesTheRequests) {
+  json obj = deployment(1);
+  obj["metadata"].erase("namespace");
+  json res = run(review(obj), Endpoint::validate, "production");
+  std::string msg = res["response"]["status"]["message"];
+  EXPECT_NE(msg.find("Deployment prod/dapp"), std::string::npos) << msg;
+  // The patch still applies to the object as received (no namespace in it).
+  json mres = run(review(obj), Endpoint::mutate, "production");
+  json fixed = obj.patch(decoded_patch(mres));
+  EXPECT_FALSE(fixed["metadata"].contains("namespace"));
+}
+
+json scale_review(int replicas, std::string user = "bob") {
+  json scale = {{"apiVersion", "autoscaling/v1"},
+                {"kind", "Scale"},
+                {"metadata", {{"name", "dapp"}, {"namespace", "prod"}}},
+                {"spec", {{"replicas", replicas}}},
+                {"status", {{"replicas", 2}, {"selector", "app=dapp"}}}};
+  json rev = review(scale, "UPDATE");
+  rev["request"]["kind"] = {{"group", "autoscaling"}, {"version", "v1"}, {"kind", "Scale"}};
+  rev["request"]["subResource"] = "scale";
+  rev["request"]["oldObject"] = scale;
+  rev["request"]["userInfo"]["username"] = user;
+  return rev;
+}
+
+TEST_F(HandlerTest, ScaleBelowMinimumWithoutKubeApiSaysHowToScaleWithAnExemption) {
+  json res = run(scale_review(1), Endpoint::validate, "production");
+  EXPECT_FALSE(res["response"]["allowed"].get<bool>());
+  std::string msg = res["response"]["status"]["message"];
+  EXPECT_NE(msg.find("--kube-api"), std::string::npos) << msg;
+  EXPECT_TRUE(run(scale_review(3), Endpoint::validate, "production")["response"]["allowed"].get<bool>());
+}
+
+TEST_F(HandlerTest, ScaleByTheHpaControllerIsAllowed) {
+  json res = run(scale_review(1, std::string(kHpaControllerUser)), Endpoint::validate, "production");
+  EXPECT_TRUE(res["response"]["allowed"].get<bool>());
+}
+
+TEST_F(HandlerTest, DecodeRejectsMalformedReviews) {
+  EXPECT_FALSE(decode_review(json::array()).request);
+  EXPECT_FALSE(decode_review(json{{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"}}).request);
+  json rev = review(deployment(1));
+  rev["request"].erase("uid");
+  EXPECT_FALSE(decode_review(rev).request);
+  rev = review(deployment(1));
+  rev["apiVersion"] = "admission.k8s.io/v2";
+  EXPECT_FALSE(decode_review(rev).request);
+}
+
+TEST(EncodeReview, EnforcesWhatTheApiserverAccepts) {
+  AdmissionResponse r;
+  r.warnings = {"line one\nline two", std::string(300, 'w'), "line one line two"};
+  r.audit_annotations["haguard.dalp.io/exempt"] = "x";
+  r.audit_annotations[std::string(80, 'k')] = "y";
+  r.patch = json::parse(R"([{"op":"add","path":"/a","value":1}])");
+  json v = encode_review(kAdmissionV1, "u", r, false)["response"];
+  EXPECT_FALSE(v.contains("patch"));
+  EXPECT_FALSE(v.contains("patchType"));
+  EXPECT_EQ(v["warnings"].size(), 2u);  // the first two sanitize to distinct texts, the third dups
+  for (const auto& w : v["warnings"]) EXPECT_TRUE(is_valid_warning(w.get<std::string>()));
+  for (const auto& [k, val] : v["auditAnnotations"].items()) EXPECT_TRUE(is_valid_audit_key(k)) << k;
+  json m = encode_review(kAdmissionV1, "u", r, true)["response"];
+  EXPECT_EQ(m["patchType"], "JSONPatch");
+  r.allowed = false;
+  json d = encode_review(kAdmissionV1, "u", r, true)["response"];
+  EXPECT_FALSE(d.contains("patch"));
+  EXPECT_EQ(d["status"]["code"], 403);
+}
+
+}  // namespace
+}  // namespace haguard::webhook

@@ -1,0 +1,75 @@
+#include "webhook/text.h"
+
+#include <gtest/gtest.h>
+
+namespace haguard::webhook {
+namespace {
+
+TEST(SanitizeWarning, ControlCharactersBecomeSpaces) {
+  EXPECT_EQ(sanitize_warning("a\tb\nc\x7f" "d\r\n"), "a b c d");
+  EXPECT_TRUE(is_valid_warning(sanitize_warning("x\x01y\x1bz")));
+}
+
+TEST(SanitizeWarning, C1ControlsAndBadUtf8) {
+  EXPECT_EQ(sanitize_warning("a\xC2\x85" "b"), "a b");     // U+0085 NEL
+  EXPECT_EQ(sanitize_warning("a\xFF" "b"), "a?b");
+  EXPECT_EQ(sanitize_warning("a\xE2\x82"), "a??");         // truncated sequence
+  EXPECT_TRUE(is_valid_warning(sanitize_warning("caf\xC3\xA9")));
+}
+
+TEST(SanitizeWarning, LongTextIsCutAtACharacterBoundary) {
+  std::string s;
+  for (int i = 0; i < 100; ++i) s += "\xC3\xA9";  // 200 bytes of é
+  std::string w = sanitize_warning(s);
+  EXPECT_LE(w.size(), kMaxWarningBytes);
+  EXPECT_TRUE(is_valid_warning(w));
+  EXPECT_EQ(w.substr(w.size() - 3), "...");
+  EXPECT_EQ(sanitize_warning(std::string(120, 'x')), std::string(120, 'x'));
+  EXPECT_EQ(sanitize_warning(std::string(121, 'x')).size(), 120u);
+}
+
+TEST(AuditKey, SlashesAndLengthAreRemoved) {
+  EXPECT_EQ(sanitize_audit_key("exempted-min-replicas"), "exempted-min-replicas");
+  EXPECT_EQ(sanitize_audit_key("haguard.dalp.io/exempt"), "haguard.dalp.io-exempt");
+  EXPECT_EQ(sanitize_audit_key("-Audit Probes-"), "audit-probes");
+  std::string k = sanitize_audit_key(std::string(100, 'a'));
+  EXPECT_EQ(k.size(), 63u);
+  EXPECT_TRUE(is_valid_audit_key(k));
+  EXPECT_FALSE(is_valid_audit_key("a/b"));
+  EXPECT_EQ(sanitize_audit_key("///"), "");
+}
+
+TEST(Dns1123, Labels) {
+  EXPECT_TRUE(is_dns1123_label("production"));
+  EXPECT_TRUE(is_dns1123_label("eu-west-1"));
+  EXPECT_FALSE(is_dns1123_label("Prod"));
+  EXPECT_FALSE(is_dns1123_label("-x"));
+  EXPECT_FALSE(is_dns1123_label(""));
+  EXPECT_FALSE(is_dns1123_label(std::string(64, 'a')));
+}
+
+TEST(GoDuration, AsKubeApiserverWritesIt) {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  EXPECT_EQ(parse_go_duration("10s"), std::chrono::nanoseconds(seconds(10)));
+  EXPECT_EQ(parse_go_duration("1m30s"), std::chrono::nanoseconds(seconds(90)));
+  EXPECT_EQ(parse_go_duration("500ms"), std::chrono::nanoseconds(milliseconds(500)));
+  EXPECT_EQ(parse_go_duration("1.5s"), std::chrono::nanoseconds(milliseconds(1500)));
+  EXPECT_FALSE(parse_go_duration("10"));
+  EXPECT_FALSE(parse_go_duration("s"));
+  EXPECT_FALSE(parse_go_duration("10x"));
+}
+
+TEST(Base64, RoundTrip) {
+  for (std::string s : {"", "a", "ab", "abc", "abcd", "[{\"op\":\"add\"}]"}) {
+    auto back = base64_decode(base64_encode(s));
+    ASSERT_TRUE(back) << s;
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_EQ(base64_encode("abc"), "YWJj");
+  EXPECT_EQ(base64_encode("ab"), "YWI=");
+  EXPECT_FALSE(base64_decode("a$b"));
+}
+
+}  // namespace
+}  // namespace haguard::webhook
