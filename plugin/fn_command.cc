@@ -10,6 +10,8 @@
 #include <iterator>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 #include "plugin/command.h"
 #include "plugin/manifest_io.h"
 #include "plugin/render_inputs.h"
@@ -25,6 +27,35 @@ struct FnOptions {
   std::optional<std::string> environment;
   std::optional<std::string> policy;
 };
+
+/// YAML node to JSON (YAML 1.2 core schema for plain scalars; quoted scalars stay strings). The
+/// ResourceList is read here rather than by read_manifests, which expands every `*List` kind and
+/// would drop the envelope (functionConfig).
+json yaml_to_json(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: {
+      json o = json::object();
+      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      return o;
+    }
+    case YAML::NodeType::Sequence: {
+      json a = json::array();
+      for (const auto& v : n) a.push_back(yaml_to_json(v));
+      return a;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& s = n.Scalar();
+      if (n.Tag() != "?") return s;  // quoted or explicitly tagged: a string
+      if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+      if (s == "true" || s == "True" || s == "TRUE") return true;
+      if (s == "false" || s == "False" || s == "FALSE") return false;
+      json num = json::parse(s, nullptr, false);
+      if (!num.is_discarded() && num.is_number()) return num;
+      return s;
+    }
+    default: return nullptr;
+  }
+}
 
 /// "/spec/template/spec/containers/0/livenessProbe" -> "spec.template.spec.containers[0].livenessProbe"
 std::string field_path(const std::string& pointer) {
@@ -80,16 +111,26 @@ json file_ref(const json& o) {
 
 int run_fn(const FnOptions& o) {
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  ReadResult read = read_manifests(text, "-");
-  for (const auto& e : read.errors) std::fprintf(stderr, "haguard fn: %s\n", e.describe().c_str());
-  if (!read.errors.empty()) return 1;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    std::fprintf(stderr, "haguard fn: stdin: %s\n", e.what());
+    return 1;
+  }
   json list;
   std::vector<json> loose;  // input given as a plain stream of objects: treat as the items
-  for (auto& d : read.documents) {
-    if (d.object.value("kind", "") == "ResourceList" && list.is_null())
-      list = std::move(d.object);
+  for (const auto& d : docs) {
+    json doc = yaml_to_json(d);
+    if (doc.is_null()) continue;
+    if (!doc.is_object()) {
+      std::fprintf(stderr, "haguard fn: stdin: a document is not a mapping\n");
+      return 1;
+    }
+    if (doc.value("kind", "") == "ResourceList" && list.is_null())
+      list = std::move(doc);
     else
-      loose.push_back(std::move(d.object));
+      loose.push_back(std::move(doc));
   }
   if (list.is_null()) {
     list = {{"apiVersion", "config.kubernetes.io/v1"}, {"kind", "ResourceList"},

@@ -65,18 +65,18 @@ std::string find_in(const JsonnetInputs& in, const fs::path& dir, const std::str
                     std::string& error) {
   fs::path candidate = (dir / rel).lexically_normal();
   if (!within(in.root, candidate)) {
-    error = "import \"" + rel + "\" leaves the repository tree (\"..\" past its root)";
+    error = "it leaves the repository tree (\"..\" past the root)";
     return {};
   }
   struct stat st {};
   if (::stat(candidate.c_str(), &st) != 0) return {};
   std::string real = canonical_or_empty(candidate);
   if (real.empty() || !within(in.root, real)) {
-    error = "import \"" + rel + "\" resolves outside the repository tree (symbolic link)";
+    error = "it resolves outside the repository tree (symbolic link)";
     return {};
   }
   if (!S_ISREG(st.st_mode)) {
-    error = "import \"" + rel + "\" is not a regular file";
+    error = "it is not a regular file";
     return {};
   }
   return real;
@@ -122,7 +122,7 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   std::string content;
   if (!read_file(real, content)) {
     *success = 0;
-    return vm_string(ctx->vm, "cannot read import \"" + std::string(rel) + "\"");
+    return vm_string(ctx->vm, "it cannot be read");
   }
   std::string shown = fs::path(real).lexically_relative(in.work_dir).native();
   if (shown.empty()) shown = real;
@@ -303,8 +303,7 @@ std::string resolve_import(const JsonnetInputs& in, const std::string& base,
     return {};
   }
   if (rel.front() == '/') {
-    error = "import \"" + rel + "\": absolute import paths are not allowed (imports stay in the "
-            "repository tree)";
+    error = "absolute import paths are not allowed (imports stay in the repository tree)";
     return {};
   }
   std::vector<fs::path> dirs{base_dir(in, base)};
@@ -315,7 +314,7 @@ std::string resolve_import(const JsonnetInputs& in, const std::string& base,
     if (!found.empty()) return found;
   }
   if (rel == kBuiltinName && !in.builtin_library.empty()) return kBuiltinFoundHere;
-  error = "couldn't open import \"" + rel + "\": no match locally or in the library path";
+  error = "no match locally or in the library path";
   return {};
 }
 

@@ -231,7 +231,7 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
   for (const auto* list : {&user_ext_str, &user_ext_code})
     for (const auto& [k, v] : *list)
       if (reserved.count(k))
-        return fail("ext var \"" + k + "\" is set by haguard and cannot be overridden");
+        return fail("ext var \"" + k + "\" is reserved: haguard sets it");
   auto standard = [&](const char* name, const char* var) {
     j.ext_str.emplace_back(name, env_get(env, var).value_or(""));
   };

@@ -200,7 +200,8 @@
   // `ds` = { postgres: {host, port, database, user, passwordSecret: {name, key}, sslMode},
   //          redis: {host, port, tls, passwordSecret}, objectStorage: {endpoint, bucket, region,
   //          credentialsSecret: {name, accessKeyKey, secretKeyKey}} }; any part may be left out.
-  // Returns { configMap: ConfigMap of the non-secret settings, env: container env map }.
+  // Returns { configMap: the non-secret settings, envFrom: container envFrom reading it,
+  //           env: container env map of the secret references }.
   externalDatastores(name, ds):: (
     local pg = if std.objectHas(ds, 'postgres') then ds.postgres else null;
     local rd = if std.objectHas(ds, 'redis') then ds.redis else null;
@@ -230,10 +231,10 @@
         metadata: { name: name },
         data: data,
       },
-      env: { [k]: { configMap: name, key: k } for k in std.objectFields(data) }
-           + (if pg != null && std.objectHas(pg, 'passwordSecret')
-              then { POSTGRES_PASSWORD: { secret: pg.passwordSecret.name, key: pg.passwordSecret.key } }
-              else {})
+      envFrom: [{ configMapRef: { name: name } }],
+      env: (if pg != null && std.objectHas(pg, 'passwordSecret')
+            then { POSTGRES_PASSWORD: { secret: pg.passwordSecret.name, key: pg.passwordSecret.key } }
+            else {})
            + (if rd != null && std.objectHas(rd, 'passwordSecret')
               then { REDIS_PASSWORD: { secret: rd.passwordSecret.name, key: rd.passwordSecret.key } }
               else {})

@@ -12,6 +12,7 @@ local h = import 'haguard.libsonnet';
       replicas: v.replicas.dapp,
       labels: common,
       resources: v.resources.dapp,
+      envFrom: ds.envFrom,
       env: ds.env { API_URL: 'http://dalp-api', NEXT_PUBLIC_DOMAIN: v.domain },
     });
     local api = h.deployment('dalp-api', image('dalp-api'), {
@@ -19,6 +20,7 @@ local h = import 'haguard.libsonnet';
       replicas: v.replicas.api,
       labels: common,
       resources: v.resources.api,
+      envFrom: ds.envFrom,
       env: ds.env,
     });
     local worker(name, replicas) = h.worker('dalp-worker-' + name, image('dalp-worker'), {
@@ -26,6 +28,7 @@ local h = import 'haguard.libsonnet';
       labels: common,
       resources: v.resources.worker,
       args: ['--queue', name],
+      envFrom: ds.envFrom,
       env: ds.env { WORKER_QUEUE: name },
     });
 

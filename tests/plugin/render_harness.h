@@ -1,0 +1,60 @@
+#pragma once
+// Runs `haguard` the way argocd-cmp-server does: a fresh copy of the repository in a temp dir
+// (file modes reset), the working directory at the app path, an exact environment, fork/execve
+// with no shell; and reads stdout by the rules Argo CD applies (YAML stream, or a JSON stream
+// when it starts with `{`).
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace haguard::test {
+
+using json = nlohmann::json;
+
+struct ProcResult {
+  int exit_code = -1;  ///< -1: killed by a signal or not started
+  std::string out, err;
+  double seconds = 0;
+};
+
+/// fork/execve `argv` (argv[0] an absolute path) in `cwd` with exactly `env`; no shell.
+ProcResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                       const std::string& cwd, const std::string& stdin_text = "",
+                       int timeout_seconds = 120);
+
+/// A throwaway repository: <tmp>/repo with a .git directory; removed on destruction.
+class FakeRepo {
+ public:
+  FakeRepo();
+  ~FakeRepo();
+  FakeRepo(const FakeRepo&) = delete;
+  FakeRepo& operator=(const FakeRepo&) = delete;
+
+  const std::string& root() const { return root_; }
+  /// The directory that holds root(): outside the tree.
+  const std::string& outside() const { return tmp_; }
+  /// Copies directory `from` to root()/rel, files 0644 and directories 0755.
+  void copy_tree(const std::string& from, const std::string& rel);
+  void write(const std::string& rel, const std::string& text);
+  void symlink(const std::string& target, const std::string& rel);
+
+ private:
+  std::string tmp_, root_;
+};
+
+/// Parses `haguard render` stdout as Argo CD does. Fails the current test on a malformed stream.
+std::vector<json> parse_argocd_stream(const std::string& out);
+
+/// The environment argocd-cmp-server gives `generate` for an app at `app_path` in the repo.
+std::map<std::string, std::string> cmp_environment(const std::string& app_path,
+                                                   const json& parameters = nullptr);
+
+std::vector<std::string> to_env_list(const std::map<std::string, std::string>& env);
+
+/// Path of the built haguard binary.
+std::string haguard_binary();
+
+}  // namespace haguard::test
