@@ -170,7 +170,7 @@ class JsonBuilder : public YAML::EventHandler {
       if (!k.is_primitive()) throw BuildError{mark, "a mapping key must be a scalar"};
       return set_key(mark, k.is_string() ? k.get<std::string>() : k.dump(), false);
     }
-    add(json(it->second.value), YAML::NullAnchor, mark);
+    place(json(it->second.value), mark, it->second.size + 1);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
@@ -199,7 +199,7 @@ class JsonBuilder : public YAML::EventHandler {
   }
 
  private:
-  static constexpr long kBudget = 10'000'000;  // JSON values an aliased document may expand to
+  static constexpr long kBudget = 1'000'000;  // values that aliases may expand to, per document
 
   struct Frame {
     json value;

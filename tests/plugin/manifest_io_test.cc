@@ -1,0 +1,306 @@
+// Manifest stream I/O: the corpus parses completely, scalars are typed as Kubernetes tools type
+// them, malformed documents are reported with their place without hiding the others, and
+// write_yaml_stream reads back to the same objects.
+
+#include "plugin/manifest_io.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace haguard::plugin {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<json> objects_of(const ReadResult& r) {
+  std::vector<json> out;
+  for (const Document& d : r.documents) out.push_back(d.object);
+  return out;
+}
+
+/// The single document of `yaml`, asserting there is exactly one and no error.
+json one(std::string_view yaml) {
+  ReadResult r = read_manifests(yaml, "t.yaml");
+  EXPECT_TRUE(r.errors.empty()) << (r.errors.empty() ? "" : r.errors[0].describe());
+  EXPECT_EQ(r.documents.size(), 1u);
+  return r.documents.empty() ? json() : r.documents[0].object;
+}
+
+struct CorpusFile {
+  const char* name;
+  std::size_t objects;
+};
+
+class CorpusTest : public ::testing::TestWithParam<CorpusFile> {};
+
+TEST_P(CorpusTest, ParsesCompletelyAndRoundTrips) {
+  const std::string path = std::string(HAGUARD_CORPUS_DIR) + "/" + GetParam().name;
+  const std::string text = read_file(path);
+  ASSERT_FALSE(text.empty()) << path;
+  ReadResult r = read_manifests(text, path);
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe();
+  EXPECT_EQ(r.documents.size(), GetParam().objects);
+  for (const Document& d : r.documents) {
+    EXPECT_TRUE(d.object.contains("kind")) << d.index;
+    EXPECT_EQ(d.file, path);
+    // The recorded line starts the document: the line before it is `---` or it is line 1... or
+    // comments precede it; in every case the kind appears before the next document marker.
+    std::istringstream lines(text);
+    std::string line;
+    for (int i = 1; i < d.line && std::getline(lines, line); ++i) {
+    }
+    bool kind_seen = false;
+    while (std::getline(lines, line) && !line.starts_with("---"))
+      kind_seen = kind_seen || line == "kind: " + d.object["kind"].get<std::string>();
+    EXPECT_TRUE(kind_seen) << path << " document " << d.index << " line " << d.line;
+  }
+  const std::vector<json> objects = objects_of(r);
+  ReadResult back = read_manifests(write_yaml_stream(objects), "roundtrip");
+  ASSERT_TRUE(back.errors.empty()) << back.errors[0].describe();
+  EXPECT_EQ(objects_of(back), objects);
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, CorpusTest,
+                         ::testing::Values(CorpusFile{"argo-cd-namespace-install.yaml", 50},
+                                           CorpusFile{"ingress-nginx-deploy.yaml", 19},
+                                           CorpusFile{"microservices-demo.yaml", 35}),
+                         [](const auto& info) {
+                           std::string n = info.param.name;
+                           n = n.substr(0, n.find('.'));
+                           for (char& c : n)
+                             if (c == '-') c = '_';
+                           return n;
+                         });
+
+TEST(ManifestRead, CorpusLinesPointAtTheirDocuments) {
+  const std::string path = std::string(HAGUARD_CORPUS_DIR) + "/argo-cd-namespace-install.yaml";
+  ReadResult r = read_manifests(read_file(path), path);
+  ASSERT_EQ(r.documents.size(), 50u);
+  const Document& redis = r.documents[39];
+  EXPECT_EQ(redis.object["kind"], "Deployment");
+  EXPECT_EQ(redis.object["metadata"]["name"], "argocd-redis");
+  EXPECT_EQ(redis.index, 39u);
+  EXPECT_EQ(redis.line, 1360);
+}
+
+TEST(ManifestRead, ScalarsAreTypedLikeKubernetes) {
+  json o = one(
+      "int: 1\nneg: -3\nplus: +12\nfloat: 1.5\nexp: 1e3\ndot: .5\nbool: true\nBool: False\n"
+      "null1: null\nnull2: ~\nnull3:\nquoted: \"1\"\nsingle: 'true'\noctal: 0755\nyes: yes\n"
+      "no: no\non: on\ninf: .inf\nhex: 0x1F\nversion: 1.2.3\nstr: !!str 12\nint_tag: !!int \"7\"\n"
+      "date: 2001-12-14\nblock: |\n  a\n  b\nfolded: >\n  a\n  b\nbig: 123456789012345678901\n");
+  EXPECT_EQ(o["int"], 1);
+  EXPECT_TRUE(o["int"].is_number_integer());
+  EXPECT_EQ(o["neg"], -3);
+  EXPECT_EQ(o["plus"], 12);
+  EXPECT_TRUE(o["float"].is_number_float());
+  EXPECT_DOUBLE_EQ(o["float"].get<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(o["exp"].get<double>(), 1000.0);
+  EXPECT_DOUBLE_EQ(o["dot"].get<double>(), 0.5);
+  EXPECT_EQ(o["bool"], true);
+  EXPECT_EQ(o["Bool"], false);
+  EXPECT_TRUE(o["null1"].is_null());
+  EXPECT_TRUE(o["null2"].is_null());
+  EXPECT_TRUE(o["null3"].is_null());
+  EXPECT_EQ(o["quoted"], "1");
+  EXPECT_EQ(o["single"], "true");
+  EXPECT_EQ(o["octal"], "0755");
+  EXPECT_EQ(o["yes"], "yes");
+  EXPECT_EQ(o["no"], "no");
+  EXPECT_EQ(o["on"], "on");
+  EXPECT_EQ(o["inf"], ".inf");
+  EXPECT_EQ(o["hex"], 31);
+  EXPECT_EQ(o["version"], "1.2.3");
+  EXPECT_EQ(o["str"], "12");
+  EXPECT_EQ(o["int_tag"], 7);
+  EXPECT_EQ(o["date"], "2001-12-14");
+  EXPECT_EQ(o["block"], "a\nb\n");
+  EXPECT_EQ(o["folded"], "a b\n");
+  EXPECT_TRUE(o["big"].is_number_float());
+}
+
+TEST(ManifestRead, AnchorsAliasesAndMergeKeys) {
+  json o = one("base: &b {x: 1, y: 2}\ncopy: *b\nder:\n  <<: *b\n  y: 3\nlist: [&v 5, *v]\n");
+  EXPECT_EQ(o["copy"], (json{{"x", 1}, {"y", 2}}));
+  EXPECT_EQ(o["der"], (json{{"x", 1}, {"y", 3}}));
+  EXPECT_EQ(o["list"], json::array({5, 5}));
+}
+
+TEST(ManifestRead, AliasBombIsAnErrorNotACrash) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  char prev = 'a';
+  for (char c = 'b'; c <= 'k'; prev = c++) {
+    bomb += std::string(1, c) + ": &" + c + " [";
+    for (int i = 0; i < 10; ++i) bomb += std::string(i ? ", *" : "*") + prev;
+    bomb += "]\n";
+  }
+  ReadResult r = read_manifests(bomb, "bomb.yaml");
+  EXPECT_TRUE(r.documents.empty());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("too large"), std::string::npos);
+}
+
+TEST(ManifestRead, MalformedDocumentIsReportedAndOthersStillRead) {
+  ReadResult r = read_manifests(
+      "# leading comment\n---\nkind: A\n---\nkind: B\nbad: [1, 2\nnext: 3\n---\nkind: C\n",
+      "m.yaml");
+  ASSERT_EQ(r.documents.size(), 2u);
+  EXPECT_EQ(r.documents[0].object["kind"], "A");
+  EXPECT_EQ(r.documents[0].index, 0u);
+  EXPECT_EQ(r.documents[0].line, 3);
+  EXPECT_EQ(r.documents[1].object["kind"], "C");
+  EXPECT_EQ(r.documents[1].index, 2u);
+  EXPECT_EQ(r.documents[1].line, 9);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].file, "m.yaml");
+  EXPECT_EQ(r.errors[0].index, 1u);
+  EXPECT_GE(r.errors[0].line, 6);
+  EXPECT_LE(r.errors[0].line, 8);
+  EXPECT_EQ(r.errors[0].describe().rfind("m.yaml: document 1 (line ", 0), 0u);
+}
+
+TEST(ManifestRead, NonMappingsAndDuplicateKeysAreErrors) {
+  ReadResult r = read_manifests("- 1\n- 2\n---\njust a string\n---\nk: 1\nk: 2\n---\nkind: Ok\n",
+                                "n.yaml");
+  ASSERT_EQ(r.documents.size(), 1u);
+  EXPECT_EQ(r.documents[0].object["kind"], "Ok");
+  ASSERT_EQ(r.errors.size(), 3u);
+  EXPECT_EQ(r.errors[0].index, 0u);
+  EXPECT_EQ(r.errors[1].index, 1u);
+  EXPECT_EQ(r.errors[2].index, 2u);
+  EXPECT_EQ(r.errors[2].line, 7);
+  EXPECT_NE(r.errors[2].message.find("duplicate key"), std::string::npos);
+}
+
+TEST(ManifestRead, EmptyDocumentsCrlfAndByteOrderMark) {
+  ReadResult r = read_manifests("\xEF\xBB\xBF---\r\n---\r\na: 1\r\n...\r\n---\r\n# c\r\n", "e");
+  ASSERT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.documents.size(), 1u);
+  EXPECT_EQ(r.documents[0].object, (json{{"a", 1}}));
+  EXPECT_EQ(r.documents[0].line, 3);
+  EXPECT_TRUE(read_manifests("", "empty").documents.empty());
+  EXPECT_TRUE(read_manifests("# only\n", "c").errors.empty());
+}
+
+TEST(ManifestRead, ListItemsAreExpandedWithTheirLines) {
+  ReadResult r = read_manifests(
+      "apiVersion: v1\nkind: List\nitems:\n- kind: A\n  metadata: {name: a}\n- kind: B\n"
+      "---\nkind: C\n",
+      "l.yaml");
+  ASSERT_TRUE(r.errors.empty());
+  ASSERT_EQ(r.documents.size(), 3u);
+  EXPECT_EQ(r.documents[0].object["kind"], "A");
+  EXPECT_EQ(r.documents[0].line, 4);
+  EXPECT_EQ(r.documents[1].line, 6);
+  EXPECT_EQ(r.documents[0].index, 0u);
+  EXPECT_EQ(r.documents[1].index, 0u);
+  EXPECT_EQ(r.documents[2].index, 1u);
+}
+
+TEST(ManifestRead, JsonListAndJsonStream) {
+  const std::string text =
+      "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n"
+      "    {\"kind\": \"Namespace\", \"metadata\": {\"name\": \"x\", \"labels\": {\"items\": \"[\"}}},\n"
+      "    {\n      \"kind\": \"Deployment\", \"items\": [\"a\", \"b\"]\n    }\n  ],\n"
+      "  \"metadata\": {\"resourceVersion\": \"\"}\n}\n"
+      "{\"kind\": \"A\", \"n\": 1.5, \"s\": \"0755\"}\n"
+      "{\"kind\": \"B\", bad}\n"
+      "[{\"kind\": \"C\"},\n {\"kind\": \"D\"}]\n";
+  ReadResult r = read_manifests(text, "s.json");
+  ASSERT_EQ(r.documents.size(), 5u);
+  EXPECT_EQ(r.documents[0].object["kind"], "Namespace");
+  EXPECT_EQ(r.documents[0].line, 5);
+  EXPECT_EQ(r.documents[1].object["kind"], "Deployment");
+  EXPECT_EQ(r.documents[1].line, 6);
+  EXPECT_EQ(r.documents[2].object, (json{{"kind", "A"}, {"n", 1.5}, {"s", "0755"}}));
+  EXPECT_EQ(r.documents[2].index, 1u);
+  EXPECT_EQ(r.documents[2].line, 12);
+  EXPECT_EQ(r.documents[3].object["kind"], "C");
+  EXPECT_EQ(r.documents[3].index, 3u);
+  EXPECT_EQ(r.documents[4].line, 15);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].index, 2u);
+  EXPECT_EQ(r.errors[0].line, 13);
+}
+
+TEST(ManifestRead, YamlFlowMappingAtTheStartIsStillYaml) {
+  json o = one("{kind: A, spec: {replicas: 2}}\n");
+  EXPECT_EQ(o["spec"]["replicas"], 2);
+}
+
+TEST(ManifestWrite, DeterministicBlockStyle) {
+  json o = {{"apiVersion", "v1"},
+            {"kind", "ConfigMap"},
+            {"metadata", {{"name", "x"}, {"labels", json::object()}}},
+            {"data",
+             {{"enabled", "true"},
+              {"port", "8080"},
+              {"conf", "a: 1\nb: 2\n"},
+              {"list", json::array({1, "two", json::array({3}), {{"k", nullptr}}})}}}};
+  EXPECT_EQ(write_yaml_stream({o, {{"kind", "B"}}}),
+            "apiVersion: v1\n"
+            "data:\n"
+            "  conf: |\n"
+            "    a: 1\n"
+            "    b: 2\n"
+            "  enabled: 'true'\n"
+            "  list:\n"
+            "  - 1\n"
+            "  - two\n"
+            "  - - 3\n"
+            "  - k: null\n"
+            "  port: '8080'\n"
+            "kind: ConfigMap\n"
+            "metadata:\n"
+            "  labels: {}\n"
+            "  name: x\n"
+            "---\n"
+            "kind: B\n");
+}
+
+TEST(ManifestWrite, TrickyStringsRoundTrip) {
+  const std::vector<std::string> strings = {
+      "", " ", "true", "True", "yes", "no", "on", "off", "y", "n", "null", "~", "1", "1.5",
+      "0755", "0x1F", "1e3", "-", "-x", "--port=80", "- x", "---", "...", "a: b", "a:b", "a #b",
+      "a#b", "#x", ":x", "? x", "x:", "[a]", "{a}", "a,b", "*x", "&x", "!x", "|x", ">x", "'x",
+      "\"x", "%x", "@x", "`x", " lead", "trail ", "a\tb", "\tx", "l1\nl2", "l1\nl2\n", "a\n\n",
+      "\n", "\n\nx", "  indented\nnext", " x\n", "a \nb", "x\r\ny", "nul\x01", "é ü 中文",
+      "tab\tin\nmulti", "1:20", "2001-12-14", "1_000", ".5", "+1", "=", "<<", "it's",
+      "\xe2\x80\xa8", "x\n  y\n    z", "key: |\n  x", "---\nx", "x\n---\ny", "...\n", "\\n"};
+  json flat = json::object(), keys = json::object(), nested = json::array();
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    flat["k" + std::to_string(i)] = strings[i];
+    keys[strings[i]] = strings[i];
+    nested.push_back(strings[i]);
+    nested.push_back(json::array({strings[i], {{"a", strings[i]}}}));
+  }
+  json numbers = {{"i", -5},
+                  {"u", 18446744073709551615ull},
+                  {"f", 1.0},
+                  {"g", 1e100},
+                  {"tiny", 1.5e-10},
+                  {"b", false},
+                  {"n", nullptr},
+                  {"e", json::object()},
+                  {"ea", json::array()},
+                  {"nested", json::array({json::array({1, 2}), json::array(), json::object()})}};
+  const std::vector<json> docs = {flat, {{"nested", nested}}, keys, numbers};
+  const std::string yaml = write_yaml_stream(docs);
+  ReadResult r = read_manifests(yaml, "rt");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe() << "\n" << yaml;
+  ASSERT_EQ(r.documents.size(), docs.size());
+  for (std::size_t i = 0; i < docs.size(); ++i)
+    EXPECT_EQ(r.documents[i].object, docs[i]) << json::diff(docs[i], r.documents[i].object);
+  EXPECT_EQ(write_yaml_stream(objects_of(r)), yaml);  // stable
+}
+
+}  // namespace
+}  // namespace haguard::plugin
