@@ -34,6 +34,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// AddressSanitizer reserves terabytes of address space up front: an RLIMIT_AS would break it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressLimitUsable = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressLimitUsable = false;
+#else
+constexpr bool kAddressLimitUsable = true;
+#endif
+#else
+constexpr bool kAddressLimitUsable = true;
+#endif
+
 constexpr std::size_t kThreadStack = std::size_t{64} << 20;  // the parser recurses natively
 constexpr std::string_view kBuiltinName = "haguard.libsonnet";
 constexpr const char* kBuiltinFoundHere = "<haguard>/haguard.libsonnet";
@@ -212,7 +225,7 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   struct rlimit core {0, 0};
   ::setrlimit(RLIMIT_CORE, &core);
-  if (limits.max_memory > 0) {
+  if (limits.max_memory > 0 && kAddressLimitUsable) {
     struct rlimit as {limits.max_memory, limits.max_memory};
     ::setrlimit(RLIMIT_AS, &as);
   }

@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "policies/engine.h"
 #include "policies/exemption.h"
@@ -400,6 +403,35 @@ TEST_F(RenderCmp, RunawayEvaluationIsKilledAtTheDeadline) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("time bound"), std::string::npos) << r.err;
   EXPECT_LT(r.seconds, 10);
+}
+
+// Golden files: what Argo CD receives for the example. HAGUARD_UPDATE_GOLDEN=1 rewrites them.
+TEST_F(RenderCmp, ExampleMatchesGoldenFiles) {
+  for (const std::string env : {"staging", "production"}) {
+    auto r = render(env_param(env));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string path = std::string(HAGUARD_CASES_DIR) + "/render/dalp-" + env + ".yaml";
+    if (std::getenv("HAGUARD_UPDATE_GOLDEN")) {
+      std::ofstream(path) << r.out;
+      continue;
+    }
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << "missing golden file " << path;
+    std::stringstream golden;
+    golden << in.rdbuf();
+    EXPECT_EQ(r.out, golden.str()) << "render of " << env << " differs from " << path
+                                   << " (HAGUARD_UPDATE_GOLDEN=1 rewrites it)";
+  }
+}
+
+TEST_F(RenderCmp, LibjsonnetAbortIsContained) {
+  // Debian's libjsonnet 0.18 aborts the process on a multi-document std.parseYaml: only the
+  // evaluating child dies, and render reports it.
+  repo_.write(kApp + "/main.jsonnet", R"(std.parseYaml("a: 1\n---\nb: 2\n"))");
+  auto r = render(nullptr);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("jsonnet evaluation died"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
 }
 
 TEST_F(RenderCmp, SecretValuesAreNotPrinted) {
