@@ -70,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(
                     VoidCase{"unknown_rule_only", ann("max-replicas", "r", "2026-12-01T06:00:00Z"),
                              "unknown: max-replicas"},
                     VoidCase{"empty_list", ann(" , ", "r", "2026-12-01T06:00:00Z"), "names no rule"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(Exemption, UnknownIdsBesideKnownOnesAreReported) {
   Exemption e = read_exemption(ann("probes,max-replicas", "r", "2026-12-01T06:00:00Z"), *default_policy(), kNow);

@@ -95,7 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadPolicy{"invalid_yaml", "apiVersion: [\n", "p.yaml:2:1: invalid YAML"},
         BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
                   "spec.environments: must be a list of strings"}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(PolicyLoader, ParsesEveryField) {
   PolicyLoad l = load_policy(with_spec(R"(  environments: [dev, prod]

@@ -85,10 +85,18 @@ TEST_P(RuleCases, FindingsAndFix) {
     const json& e = expected[i];
     SCOPED_TRACE(c.file.string() + " finding " + std::to_string(i) + ": " + got[i].message);
     EXPECT_EQ(to_string(got[i].outcome), e.value("outcome", "fail"));
-    if (e.contains("enforcement")) EXPECT_EQ(to_string(got[i].enforcement), e["enforcement"].get<std::string>());
-    if (e.contains("path")) EXPECT_EQ(got[i].path, e["path"].get<std::string>());
-    if (e.contains("fixable")) EXPECT_EQ(got[i].fixable, e["fixable"].get<bool>());
-    if (e.contains("exemption")) EXPECT_NE(got[i].exemption.find(e["exemption"].get<std::string>()), std::string::npos);
+    if (e.contains("enforcement")) {
+      EXPECT_EQ(to_string(got[i].enforcement), e["enforcement"].get<std::string>());
+    }
+    if (e.contains("path")) {
+      EXPECT_EQ(got[i].path, e["path"].get<std::string>());
+    }
+    if (e.contains("fixable")) {
+      EXPECT_EQ(got[i].fixable, e["fixable"].get<bool>());
+    }
+    if (e.contains("exemption")) {
+      EXPECT_NE(got[i].exemption.find(e["exemption"].get<std::string>()), std::string::npos);
+    }
     for (const auto& needle : e.value("message", json::array()))
       EXPECT_NE(got[i].message.find(needle.get<std::string>()), std::string::npos) << needle;
     EXPECT_EQ(got[i].message.find('\n'), std::string::npos) << "messages are one line";
@@ -104,8 +112,8 @@ TEST_P(RuleCases, FindingsAndFix) {
   EXPECT_EQ(again.object, fixed.object);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, RuleCases, testing::ValuesIn(all_cases()), [](const auto& info) {
-  std::string n = info.param.rule + "_" + info.param.file.stem().string();
+INSTANTIATE_TEST_SUITE_P(Cases, RuleCases, testing::ValuesIn(all_cases()), [](const auto& p) {
+  std::string n = p.param.rule + "_" + p.param.file.stem().string();
   std::replace_if(n.begin(), n.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
   return n;
 });
