@@ -53,9 +53,12 @@ void summarize(CheckReport& report) {
     if (!o.fixed.empty()) ++s.fixed;
     for (const Finding& f : o.findings) {
       ++s.outcomes[static_cast<std::size_t>(f.outcome)];
-      if (is_blocking(f)) ++s.blocking;
-      else if (is_warning(f)) ++s.warnings;
-      else if (is_audit_only(f)) ++s.audit;
+      if (is_blocking(f))
+        ++s.blocking;
+      else if (is_warning(f))
+        ++s.warnings;
+      else if (is_audit_only(f))
+        ++s.audit;
       if (f.outcome == Outcome::skip && !f.exemption.empty()) ++s.exemptions;
     }
   }
@@ -195,9 +198,8 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
       eval = engine.evaluate(object, ctx);
     }
     r.workload = !eval.kind.empty();
-    r.environment = eval.environment.empty()
-                        ? engine.policy().resolve_environment(requested_env[i])
-                        : eval.environment;
+    r.environment = eval.environment.empty() ? engine.policy().resolve_environment(requested_env[i])
+                                             : eval.environment;
     r.findings = std::move(eval.findings);
     environments.push_back(r.environment);
     report.objects.push_back(std::move(r));
@@ -277,8 +279,8 @@ int run_check(const CheckOptions& opt) {
     if (!known_environment(*policy, env))
       std::fprintf(stderr, "haguard: namespace %s: unknown environment \"%s\", using \"%s\"\n",
                    ns.c_str(), env.c_str(), policy->resolve_environment(env).c_str());
-  const std::string fallback = opt.environment.empty() ? policy->default_environment
-                                                       : opt.environment;
+  const std::string fallback =
+      opt.environment.empty() ? policy->default_environment : opt.environment;
   std::vector<std::string> requested;
   requested.reserve(docs.size());
   for (const Document& d : docs) {
@@ -315,7 +317,7 @@ std::function<int()> setup_check(CLI::App& app) {
       ->required();
   app.footer(
       "Exit status: 0 when nothing enforced fails, 1 when something does, 2 on usage or input "
-      "errors.");
+      "errors.\nWith --fix, the report and the exit status are those of the fixed manifests.");
   return [opt] { return run_check(*opt); };
 }
 

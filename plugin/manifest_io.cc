@@ -42,9 +42,15 @@ bool all_digits(std::string_view s, bool (*pred)(char)) {
     if (!pred(c)) return false;
   return true;
 }
-bool is_dec(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_oct(char c) { return c >= '0' && c <= '7'; }
+bool is_dec(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_oct(char c) {
+  return c >= '0' && c <= '7';
+}
 
 /// The typed value of a YAML 1.2 core int, or nullopt when `s` is not one.
 std::optional<json> parse_int(std::string_view s) {
@@ -142,8 +148,8 @@ class JsonBuilder : public YAML::EventHandler {
  public:
   json root;
   bool has_root = false;
-  int root_line = 0;               ///< 0-based, within the piece
-  std::vector<int> item_lines;     ///< 0-based lines of root["items"][i], when a sequence
+  int root_line = 0;            ///< 0-based, within the piece
+  std::vector<int> item_lines;  ///< 0-based lines of root["items"][i], when a sequence
 
   void reset() {
     root = json();
@@ -321,8 +327,8 @@ void add_document(json&& doc, int line, const std::vector<int>& item_lines, std:
 
 /// Whether `line` (without its newline) is a document start marker.
 bool is_doc_start(std::string_view line) {
-  return line.starts_with("---") && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
-                                     line[3] == '\r');
+  return line.starts_with("---") &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
 }
 
 /// Whether `line` holds content (not blank, a comment or a directive).
@@ -461,8 +467,8 @@ void read_json(std::string_view text, std::string_view file, ReadResult& out) {
        pos = text.find_first_not_of(" \t\r\n", pos), ++index) {
     int line = lines.line_at(pos);
     if (text[pos] != '{' && text[pos] != '[') {
-      out.errors.push_back(ManifestError{std::string(file), index, line,
-                                         "expected a JSON object or array"});
+      out.errors.push_back(
+          ManifestError{std::string(file), index, line, "expected a JSON object or array"});
       std::size_t next = text.find_first_of("{[", pos);
       pos = next == std::string_view::npos ? text.size() : next;
       continue;
@@ -523,7 +529,8 @@ bool number_like(std::string_view s) {
   if (!is_dec(c) && c != '-' && c != '+' && c != '.') return false;
   bool digit = false;
   for (char ch : s) {
-    if (is_dec(ch)) digit = true;
+    if (is_dec(ch))
+      digit = true;
     else if (!is_hex(ch) && ch != '_' && ch != '.' && ch != ':' && ch != '-' && ch != '+' &&
              ch != 'x' && ch != 'o' && ch != 'X' && ch != 'O' && ch != 'T' && ch != 't' &&
              ch != 'Z' && ch != 'z')
@@ -535,9 +542,9 @@ bool number_like(std::string_view s) {
 /// YAML 1.1 booleans and the .inf/.nan family: strings here, other types elsewhere.
 bool ambiguous_word(std::string_view s) {
   static constexpr std::string_view kWords[] = {
-      "y",    "Y",    "yes",  "Yes",  "YES",  "n",    "N",    "no",   "No",   "NO",
-      "on",   "On",   "ON",   "off",  "Off",  "OFF",  ".inf", ".Inf", ".INF", "-.inf",
-      "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN", "=", "<<"};
+      "y",     "Y",     "yes",   "Yes",   "YES",   "n",    "N",    "no",   "No",   "NO",
+      "on",    "On",    "ON",    "off",   "Off",   "OFF",  ".inf", ".Inf", ".INF", "-.inf",
+      "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN", "=",    "<<"};
   for (std::string_view w : kWords)
     if (s == w) return true;
   return false;
@@ -657,10 +664,18 @@ class YamlWriter {
   void scalar(const json& v, int ind, bool in_mapping) {
     char buf[32];
     switch (v.type()) {
-      case json::value_t::null: out_ += "null"; return;
-      case json::value_t::boolean: out_ += v.get<bool>() ? "true" : "false"; return;
-      case json::value_t::object: out_ += "{}"; return;
-      case json::value_t::array: out_ += "[]"; return;
+      case json::value_t::null:
+        out_ += "null";
+        return;
+      case json::value_t::boolean:
+        out_ += v.get<bool>() ? "true" : "false";
+        return;
+      case json::value_t::object:
+        out_ += "{}";
+        return;
+      case json::value_t::array:
+        out_ += "[]";
+        return;
       case json::value_t::number_integer: {
         auto r = std::to_chars(buf, buf + sizeof buf, v.get<std::int64_t>());
         out_.append(buf, r.ptr);
@@ -671,11 +686,15 @@ class YamlWriter {
         out_.append(buf, r.ptr);
         return;
       }
-      case json::value_t::number_float: out_ += v.dump(); return;
+      case json::value_t::number_float:
+        out_ += v.dump();
+        return;
       case json::value_t::string:
         string(v.get_ref<const std::string&>(), ind, false, in_mapping);
         return;
-      default: out_ += "null"; return;
+      default:
+        out_ += "null";
+        return;
     }
   }
 
@@ -687,7 +706,9 @@ class YamlWriter {
     bool leading_space = style == Style::literal && s[first_text] == ' ';
     if (leading_space && !in_mapping) style = Style::double_quoted;
     switch (style) {
-      case Style::plain: out_ += s; return;
+      case Style::plain:
+        out_ += s;
+        return;
       case Style::single_quoted:
         out_ += '\'';
         for (char c : s) {
@@ -696,8 +717,10 @@ class YamlWriter {
         }
         out_ += '\'';
         return;
-      case Style::double_quoted: return double_quoted(s);
-      case Style::literal: return literal(s, ind + 2, leading_space);
+      case Style::double_quoted:
+        return double_quoted(s);
+      case Style::literal:
+        return literal(s, ind + 2, leading_space);
     }
   }
 
@@ -726,12 +749,23 @@ class YamlWriter {
     for (std::size_t i = 0; i < s.size(); ++i) {
       auto c = static_cast<unsigned char>(s[i]);
       switch (c) {
-        case '"': out_ += "\\\""; continue;
-        case '\\': out_ += "\\\\"; continue;
-        case '\n': out_ += "\\n"; continue;
-        case '\t': out_ += "\\t"; continue;
-        case '\r': out_ += "\\r"; continue;
-        default: break;
+        case '"':
+          out_ += "\\\"";
+          continue;
+        case '\\':
+          out_ += "\\\\";
+          continue;
+        case '\n':
+          out_ += "\\n";
+          continue;
+        case '\t':
+          out_ += "\\t";
+          continue;
+        case '\r':
+          out_ += "\\r";
+          continue;
+        default:
+          break;
       }
       if (c < 0x20 || c == 0x7f) {
         static constexpr char kHex[] = "0123456789ABCDEF";

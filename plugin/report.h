@@ -18,10 +18,10 @@ struct ObjectResult {
   std::string kind;                    ///< from the object itself, workload or not
   std::string namespace_;
   std::string name;
-  std::string environment;             ///< resolved against the policy
-  bool workload = false;               ///< the engine evaluated it
-  std::vector<Finding> findings;       ///< every finding, pass and skip included
-  std::vector<std::string> fixed;      ///< --fix: ids of the rules whose fix was applied
+  std::string environment;         ///< resolved against the policy
+  bool workload = false;           ///< the engine evaluated it
+  std::vector<Finding> findings;   ///< every finding, pass and skip included
+  std::vector<std::string> fixed;  ///< --fix: ids of the rules whose fix was applied
 
   /// "Deployment ns/name" (namespace omitted when empty, name "(unnamed)" when absent).
   std::string display() const;
@@ -41,9 +41,9 @@ struct Summary {
 };
 
 struct CheckReport {
-  std::vector<std::string> files;        ///< every input read, in order ("-" for stdin)
-  std::vector<ObjectResult> objects;     ///< in input order
-  std::vector<ManifestError> errors;     ///< unreadable inputs (line 0) and malformed documents
+  std::vector<std::string> files;     ///< every input read, in order ("-" for stdin)
+  std::vector<ObjectResult> objects;  ///< in input order
+  std::vector<ManifestError> errors;  ///< unreadable inputs (line 0) and malformed documents
   bool fix_mode = false;
   Summary summary;
 };

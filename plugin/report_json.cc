@@ -17,12 +17,9 @@ namespace haguard::plugin {
 namespace {
 
 json object_fields(const ObjectResult& o) {
-  return json{{"kind", o.kind},
-              {"namespace", o.namespace_},
-              {"name", o.name},
-              {"file", o.document->file},
-              {"document", o.document->index},
-              {"line", o.document->line}};
+  return json{
+      {"kind", o.kind},           {"namespace", o.namespace_},     {"name", o.name},
+      {"file", o.document->file}, {"document", o.document->index}, {"line", o.document->line}};
 }
 
 }  // namespace
@@ -61,11 +58,11 @@ std::string render_json(const CheckReport& report) {
   json outcomes = json::object();
   for (Outcome o : {Outcome::pass, Outcome::fail, Outcome::warn, Outcome::error, Outcome::skip})
     outcomes[std::string(to_string(o))] = s.outcomes[static_cast<std::size_t>(o)];
-  json summary = {{"files", s.files},           {"objects", s.objects},
-                  {"workloads", s.workloads},   {"outcomes", std::move(outcomes)},
-                  {"blocking", s.blocking},     {"warnings", s.warnings},
-                  {"audit", s.audit},           {"exemptions", s.exemptions},
-                  {"errors", s.input_errors},   {"exit", exit_code(report)}};
+  json summary = {{"files", s.files},         {"objects", s.objects},
+                  {"workloads", s.workloads}, {"outcomes", std::move(outcomes)},
+                  {"blocking", s.blocking},   {"warnings", s.warnings},
+                  {"audit", s.audit},         {"exemptions", s.exemptions},
+                  {"errors", s.input_errors}, {"exit", exit_code(report)}};
   json out = {{"findings", std::move(findings)}, {"errors", std::move(errors)}};
   if (report.fix_mode) {
     out["fixed"] = std::move(fixed);

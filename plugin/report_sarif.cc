@@ -72,8 +72,8 @@ std::string render_sarif(const CheckReport& report) {
     for (const Finding& f : o.findings) {
       if (!reportable(f)) continue;
       json loc = location(o.document->file, o.document->line);
-      loc["logicalLocations"] = json::array(
-          {{{"fullyQualifiedName", o.display()}, {"kind", "object"}}});
+      loc["logicalLocations"] =
+          json::array({{{"fullyQualifiedName", o.display()}, {"kind", "object"}}});
       json r = {{"ruleId", f.rule},
                 {"level", level(f)},
                 {"message", {{"text", f.message}}},
@@ -87,8 +87,7 @@ std::string render_sarif(const CheckReport& report) {
                   {"document", o.document->index}}}};
       if (auto it = rule_index.find(f.rule); it != rule_index.end()) r["ruleIndex"] = it->second;
       if (f.outcome == Outcome::skip && !f.exemption.empty())
-        r["suppressions"] =
-            json::array({{{"kind", "inSource"}, {"justification", f.exemption}}});
+        r["suppressions"] = json::array({{{"kind", "inSource"}, {"justification", f.exemption}}});
       results.push_back(std::move(r));
     }
   }
@@ -103,12 +102,13 @@ std::string render_sarif(const CheckReport& report) {
 #ifdef HAGUARD_VERSION
   driver["version"] = HAGUARD_VERSION;
 #endif
-  json run = {{"tool", {{"driver", std::move(driver)}}},
-              {"invocations", json::array({{{"executionSuccessful", report.errors.empty()},
-                                            {"toolExecutionNotifications",
-                                             std::move(notifications)}}})},
-              {"results", std::move(results)}};
-  json sarif = {{"$schema", kSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
+  json run = {
+      {"tool", {{"driver", std::move(driver)}}},
+      {"invocations", json::array({{{"executionSuccessful", report.errors.empty()},
+                                    {"toolExecutionNotifications", std::move(notifications)}}})},
+      {"results", std::move(results)}};
+  json sarif = {
+      {"$schema", kSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
   return sarif.dump(2, ' ', false, json::error_handler_t::replace) + '\n';
 }
 

@@ -2,8 +2,8 @@
 //
 //   deploy.yaml
 //     Deployment prod/dapp  (document 2, line 14, production)
-//       BLOCK  min-replicas  fail/enforce  spec.replicas is 1 ...; fix: ...  [fixable]
-//       WARN   resources     fail/warn     ...
+//       BLOCK   min-replicas  fail/enforce  spec.replicas is 1 ...; fix: ...  [fixable]
+//       WARN    resources     fail/warn     ...
 //   FAIL: 1 blocking finding in 1 of 12 objects (5 workloads, 1 file); 3 warnings, 0 exemptions
 
 #include <algorithm>
@@ -82,10 +82,10 @@ std::string render_text(const CheckReport& report) {
     }
     for (const Finding* f : shown) {
       out += "    ";
-      pad(out, verdict(*f), 7);
+      pad(out, verdict(*f), 8);
       pad(out, f->rule, rule_width + 2);
-      std::string how = std::string(to_string(f->outcome)) + '/' +
-                        std::string(to_string(f->enforcement));
+      std::string how =
+          std::string(to_string(f->outcome)) + '/' + std::string(to_string(f->enforcement));
       pad(out, how, 15);
       out += short_message(*f, display);
       if (f->outcome == Outcome::skip && !f->exemption.empty())
@@ -105,10 +105,13 @@ std::string render_text(const CheckReport& report) {
   if (any_file || !report.errors.empty()) out += '\n';
   const int code = exit_code(report);
   out += code == 2 ? "ERROR: " : code == 1 ? "FAIL: " : "OK: ";
-  out += plural(s.blocking, "blocking finding") + " in " + std::to_string(objects_with_blocking) +
-         " of " + plural(s.objects, "object") + " (" + plural(s.workloads, "workload") + ", " +
-         plural(s.files, "file") + "); " + plural(s.warnings, "warning") + ", " +
-         plural(s.exemptions, "exemption") + " used";
+  if (s.blocking == 0)
+    out += "no blocking findings in " + plural(s.objects, "object");
+  else
+    out += plural(s.blocking, "blocking finding") + " in " + std::to_string(objects_with_blocking) +
+           " of " + plural(s.objects, "object");
+  out += " (" + plural(s.workloads, "workload") + ", " + plural(s.files, "file") + "); " +
+         plural(s.warnings, "warning") + ", " + plural(s.exemptions, "exemption") + " used";
   if (s.audit) out += ", " + std::to_string(s.audit) + " audit-only";
   if (report.fix_mode) out += ", " + plural(s.fixed, "object") + " fixed";
   if (s.input_errors) out += ", " + plural(s.input_errors, "input error");

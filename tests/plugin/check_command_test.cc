@@ -89,7 +89,9 @@ class CheckTest : public ::testing::Test {
     return j;
   }
 
-  static std::string corpus(const char* name) { return std::string(HAGUARD_CORPUS_DIR) + "/" + name; }
+  static std::string corpus(const char* name) {
+    return std::string(HAGUARD_CORPUS_DIR) + "/" + name;
+  }
 
   fs::path dir_;
 };
@@ -145,9 +147,9 @@ TEST_F(CheckTest, CorpusParsesCompletelyInEveryEnvironment) {
     const char* file;
     std::size_t objects, workloads;
   };
-  for (const Case& c : {Case{"argo-cd-namespace-install.yaml", 50, 7},
-                        Case{"ingress-nginx-deploy.yaml", 19, 3},
-                        Case{"microservices-demo.yaml", 35, 12}}) {
+  for (const Case& c :
+       {Case{"argo-cd-namespace-install.yaml", 50, 7}, Case{"ingress-nginx-deploy.yaml", 19, 3},
+        Case{"microservices-demo.yaml", 35, 12}}) {
     SCOPED_TRACE(c.file);
     json def = check_json({corpus(c.file)}, 0);  // outside production nothing is enforced
     EXPECT_EQ(def["summary"]["objects"], c.objects);
@@ -191,9 +193,9 @@ TEST_F(CheckTest, ArgoCdFindingsNameTheRightObjects) {
   EXPECT_TRUE(findings(staging, "argocd-redis", "no-bundled-stateful-services").empty());
   EXPECT_FALSE(findings(staging, "argocd-dex-server", "probes").empty());
   // Which workloads lack probes.
-  for (const char* name : {"argocd-applicationset-controller", "argocd-dex-server",
-                           "argocd-notifications-controller", "argocd-redis",
-                           "argocd-application-controller"})
+  for (const char* name :
+       {"argocd-applicationset-controller", "argocd-dex-server", "argocd-notifications-controller",
+        "argocd-redis", "argocd-application-controller"})
     EXPECT_EQ(findings(prod, name, "probes").size(), 1u) << name;
   for (const char* name : {"argocd-repo-server", "argocd-server"})
     EXPECT_TRUE(findings(prod, name, "probes").empty()) << name;
@@ -204,8 +206,8 @@ TEST_F(CheckTest, ArgoCdFindingsNameTheRightObjects) {
 }
 
 TEST_F(CheckTest, NamespaceLabelsDecideTheEnvironment) {
-  spit(dir_ / "app.yaml", namespace_doc("prod", "production") + "---\n" + dapp_in("prod") +
-                              "---\n" + dapp_in("dev"));
+  spit(dir_ / "app.yaml",
+       namespace_doc("prod", "production") + "---\n" + dapp_in("prod") + "---\n" + dapp_in("dev"));
   json staging = check_json({"-e", "staging", (dir_ / "app.yaml").string()}, 1);
   bool prod_seen = false, dev_seen = false;
   for (const json& f : findings(staging, "dapp", "min-replicas")) {
@@ -271,7 +273,8 @@ TEST_F(CheckTest, MalformedDocumentIsReportedWithItsLineAndTheRestIsChecked) {
 TEST_F(CheckTest, DirectoryWalkIsRecursiveSortedAndFiltered) {
   spit(dir_ / "m" / "b" / "two.yml", dapp_in("b"));
   spit(dir_ / "m" / "a.yaml", dapp_in("a"));
-  spit(dir_ / "m" / "c.json", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}");
+  spit(dir_ / "m" / "c.json",
+       "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}");
   spit(dir_ / "m" / "notes.txt", "not: [a manifest");
   Result r = haguard({"check", "-o", "junit", (dir_ / "m").string()});
   EXPECT_EQ(r.code, 0) << r.err;
@@ -296,7 +299,8 @@ TEST_F(CheckTest, UsageAndInputErrorsExitTwo) {
   Result missing = haguard({"check", "-p", (dir_ / "nope.yaml").string(), "-"}, "kind: A\n");
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("nope.yaml"), std::string::npos);
-  spit(dir_ / "policy.yaml", "apiVersion: haguard.dalp.io/v1alpha1\nkind: HAPolicy\nspec:\n  bogus: 1\n");
+  spit(dir_ / "policy.yaml",
+       "apiVersion: haguard.dalp.io/v1alpha1\nkind: HAPolicy\nspec:\n  bogus: 1\n");
   Result bad_policy = haguard({"check", "-p", (dir_ / "policy.yaml").string(), "-"}, "kind: A\n");
   EXPECT_EQ(bad_policy.code, 2);
   EXPECT_NE(bad_policy.err.find("policy.yaml"), std::string::npos) << bad_policy.err;
@@ -310,8 +314,8 @@ TEST_F(CheckTest, UsageAndInputErrorsExitTwo) {
 }
 
 TEST_F(CheckTest, SarifIsWellFormed) {
-  Result r = haguard({"check", "-o", "sarif", "-e", "production",
-                   corpus("argo-cd-namespace-install.yaml")});
+  Result r = haguard(
+      {"check", "-o", "sarif", "-e", "production", corpus("argo-cd-namespace-install.yaml")});
   EXPECT_EQ(r.code, 1);
   json s = json::parse(r.out);
   EXPECT_EQ(s["version"], "2.1.0");
@@ -337,8 +341,9 @@ TEST_F(CheckTest, SarifIsWellFormed) {
     error_seen = error_seen || level == "error";
     EXPECT_FALSE(res["message"]["text"].get<std::string>().empty());
     const json& loc = res["locations"][0]["physicalLocation"];
-    EXPECT_NE(loc["artifactLocation"]["uri"].get<std::string>().find("argo-cd-namespace-install.yaml"),
-              std::string::npos);
+    EXPECT_NE(
+        loc["artifactLocation"]["uri"].get<std::string>().find("argo-cd-namespace-install.yaml"),
+        std::string::npos);
     EXPECT_GE(loc["region"]["startLine"].get<int>(), 1);
   }
   EXPECT_TRUE(error_seen);
@@ -368,9 +373,12 @@ bool well_formed_xml(std::string_view x, std::string& why) {
     std::size_t end = i + 1;
     char quote = 0;
     for (; end < x.size() && (quote || x[end] != '>'); ++end) {
-      if (quote && x[end] == quote) quote = 0;
-      else if (!quote && (x[end] == '"' || x[end] == '\'')) quote = x[end];
-      else if (quote && x[end] == '<') return why = "< in attribute", false;
+      if (quote && x[end] == quote)
+        quote = 0;
+      else if (!quote && (x[end] == '"' || x[end] == '\''))
+        quote = x[end];
+      else if (quote && x[end] == '<')
+        return why = "< in attribute", false;
     }
     if (end >= x.size()) return why = "unterminated tag", false;
     std::string_view tag = x.substr(i + 1, end - i - 1);
@@ -389,10 +397,10 @@ bool well_formed_xml(std::string_view x, std::string& why) {
 }
 
 TEST_F(CheckTest, JunitIsWellFormedWithFailuresForBlockingFindings) {
-  spit(dir_ / "x.yaml", namespace_doc("prod", "production") + "---\n" + dapp_in("prod") +
-                            "---\n" + dapp_in("dev <&> \"q\""));
-  Result r = haguard({"check", "-o", "junit", (dir_ / "x.yaml").string(),
-                   corpus("microservices-demo.yaml")});
+  spit(dir_ / "x.yaml", namespace_doc("prod", "production") + "---\n" + dapp_in("prod") + "---\n" +
+                            dapp_in("dev <&> \"q\""));
+  Result r = haguard(
+      {"check", "-o", "junit", (dir_ / "x.yaml").string(), corpus("microservices-demo.yaml")});
   EXPECT_EQ(r.code, 1);
   std::string why;
   EXPECT_TRUE(well_formed_xml(r.out, why)) << why << "\n" << r.out;
@@ -415,10 +423,19 @@ TEST_F(CheckTest, TextIsGroupedByObjectAndEndsWithASummary) {
   EXPECT_NE(r.out.find("  Deployment prod/dapp  (document 1, line 8, production)\n"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("BLOCK  min-replicas"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BLOCK   min-replicas"), std::string::npos) << r.out;
   ASSERT_FALSE(r.out.empty());
   std::string last = r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1);
-  EXPECT_TRUE(last.starts_with("FAIL: ")) << last;
+  EXPECT_TRUE(last.starts_with("FAIL: 3 blocking findings in 1 of 2 objects (1 workload, 1 file)"))
+      << last;
+  // Outside production the same object only warns.
+  spit(dir_ / "s.yaml", dapp_in("dev"));
+  Result ok = haguard({"check", "-e", "staging", (dir_ / "s.yaml").string()});
+  EXPECT_EQ(ok.code, 0);
+  EXPECT_NE(ok.out.find("WARN    min-replicas"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("\nOK: no blocking findings in 1 object (1 workload, 1 file); "),
+            std::string::npos)
+      << ok.out;
 }
 
 TEST_F(CheckTest, FixWritesCompliantManifests) {

@@ -168,8 +168,8 @@ TEST(ManifestRead, MalformedDocumentIsReportedAndOthersStillRead) {
 }
 
 TEST(ManifestRead, NonMappingsAndDuplicateKeysAreErrors) {
-  ReadResult r = read_manifests("- 1\n- 2\n---\njust a string\n---\nk: 1\nk: 2\n---\nkind: Ok\n",
-                                "n.yaml");
+  ReadResult r =
+      read_manifests("- 1\n- 2\n---\njust a string\n---\nk: 1\nk: 2\n---\nkind: Ok\n", "n.yaml");
   ASSERT_EQ(r.documents.size(), 1u);
   EXPECT_EQ(r.documents[0].object["kind"], "Ok");
   ASSERT_EQ(r.errors.size(), 3u);
@@ -208,7 +208,8 @@ TEST(ManifestRead, ListItemsAreExpandedWithTheirLines) {
 TEST(ManifestRead, JsonListAndJsonStream) {
   const std::string text =
       "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [\n"
-      "    {\"kind\": \"Namespace\", \"metadata\": {\"name\": \"x\", \"labels\": {\"items\": \"[\"}}},\n"
+      "    {\"kind\": \"Namespace\", \"metadata\": {\"name\": \"x\", \"labels\": {\"items\": "
+      "\"[\"}}},\n"
       "    {\n      \"kind\": \"Deployment\", \"items\": [\"a\", \"b\"]\n    }\n  ],\n"
       "  \"metadata\": {\"resourceVersion\": \"\"}\n}\n"
       "{\"kind\": \"A\", \"n\": 1.5, \"s\": \"0755\"}\n"
@@ -267,14 +268,81 @@ TEST(ManifestWrite, DeterministicBlockStyle) {
 }
 
 TEST(ManifestWrite, TrickyStringsRoundTrip) {
-  const std::vector<std::string> strings = {
-      "", " ", "true", "True", "yes", "no", "on", "off", "y", "n", "null", "~", "1", "1.5",
-      "0755", "0x1F", "1e3", "-", "-x", "--port=80", "- x", "---", "...", "a: b", "a:b", "a #b",
-      "a#b", "#x", ":x", "? x", "x:", "[a]", "{a}", "a,b", "*x", "&x", "!x", "|x", ">x", "'x",
-      "\"x", "%x", "@x", "`x", " lead", "trail ", "a\tb", "\tx", "l1\nl2", "l1\nl2\n", "a\n\n",
-      "\n", "\n\nx", "  indented\nnext", " x\n", "a \nb", "x\r\ny", "nul\x01", "é ü 中文",
-      "tab\tin\nmulti", "1:20", "2001-12-14", "1_000", ".5", "+1", "=", "<<", "it's",
-      "\xe2\x80\xa8", "x\n  y\n    z", "key: |\n  x", "---\nx", "x\n---\ny", "...\n", "\\n"};
+  const std::vector<std::string> strings = {"",
+                                            " ",
+                                            "true",
+                                            "True",
+                                            "yes",
+                                            "no",
+                                            "on",
+                                            "off",
+                                            "y",
+                                            "n",
+                                            "null",
+                                            "~",
+                                            "1",
+                                            "1.5",
+                                            "0755",
+                                            "0x1F",
+                                            "1e3",
+                                            "-",
+                                            "-x",
+                                            "--port=80",
+                                            "- x",
+                                            "---",
+                                            "...",
+                                            "a: b",
+                                            "a:b",
+                                            "a #b",
+                                            "a#b",
+                                            "#x",
+                                            ":x",
+                                            "? x",
+                                            "x:",
+                                            "[a]",
+                                            "{a}",
+                                            "a,b",
+                                            "*x",
+                                            "&x",
+                                            "!x",
+                                            "|x",
+                                            ">x",
+                                            "'x",
+                                            "\"x",
+                                            "%x",
+                                            "@x",
+                                            "`x",
+                                            " lead",
+                                            "trail ",
+                                            "a\tb",
+                                            "\tx",
+                                            "l1\nl2",
+                                            "l1\nl2\n",
+                                            "a\n\n",
+                                            "\n",
+                                            "\n\nx",
+                                            "  indented\nnext",
+                                            " x\n",
+                                            "a \nb",
+                                            "x\r\ny",
+                                            "nul\x01",
+                                            "é ü 中文",
+                                            "tab\tin\nmulti",
+                                            "1:20",
+                                            "2001-12-14",
+                                            "1_000",
+                                            ".5",
+                                            "+1",
+                                            "=",
+                                            "<<",
+                                            "it's",
+                                            "\xe2\x80\xa8",
+                                            "x\n  y\n    z",
+                                            "key: |\n  x",
+                                            "---\nx",
+                                            "x\n---\ny",
+                                            "...\n",
+                                            "\\n"};
   json flat = json::object(), keys = json::object(), nested = json::array();
   for (std::size_t i = 0; i < strings.size(); ++i) {
     flat["k" + std::to_string(i)] = strings[i];
