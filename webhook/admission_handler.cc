@@ -140,7 +140,9 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   out.environment = ev.environment.empty() ? out.environment : ev.environment;
   if (!ev.namespace_.empty()) out.namespace_ = ev.namespace_;
   if (!ev.name.empty()) out.name = ev.name;
-  const std::string display = display_of(ev.kind, ev.namespace_, ev.name);
+  // How the engine names the object in its messages ("Deployment/scale prod/dapp" for a Scale).
+  const auto view = Workload::of(*object, parent_kind);
+  const std::string display = view ? view->display() : display_of(ev.kind, ev.namespace_, ev.name);
 
   std::vector<std::string> denials;
   for (const Finding& f : ev.findings) {

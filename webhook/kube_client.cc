@@ -215,9 +215,9 @@ ParentResult KubeClient::Impl::fetch(const std::string& target, std::chrono::mil
   beast::ssl_stream<beast::tcp_stream> stream(ioc, tls);
   const std::string verify_name = config.server_name.empty() ? config.host : config.server_name;
   SSL* ssl_handle = stream.native_handle();
-  boost::system::error_code ec;
-  net::ip::make_address(verify_name, ec);
-  if (ec) {
+  boost::system::error_code ec, not_ip;
+  net::ip::make_address(verify_name, not_ip);
+  if (not_ip) {
     SSL_set_tlsext_host_name(ssl_handle, verify_name.c_str());
     SSL_set1_host(ssl_handle, verify_name.c_str());
   } else {

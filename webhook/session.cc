@@ -81,6 +81,7 @@ void Session::on_read_error(beast::error_code ec) {
     Response res = router_.error(http::status::payload_too_large,
                                  "the body is over the limit (--max-body)", 11);
     res.keep_alive(false);
+    discard_after_write_ = true;  // the client is still sending: let it read the answer first
     return write(std::move(res));
   }
   if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
@@ -124,8 +125,28 @@ void Session::on_write(bool close, beast::error_code ec, std::size_t) {
     closed_ = true;
     return;
   }
+  if (discard_after_write_) return discard_input();
   if (close) return shutdown();
   read_header();
+}
+
+void Session::discard_input() {
+  // Read and drop what the client still sends, for a bounded time, so that closing the socket
+  // does not reset the connection before the client has read the answer.
+  if (!discard_deadline_set_) {
+    discard_deadline_set_ = true;
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+  }
+  if (!scratch_) scratch_ = std::make_unique<std::array<char, 16384>>();
+  stream_.async_read_some(net::buffer(*scratch_), [self = shared_from_this()](beast::error_code ec,
+                                                                              std::size_t) {
+    if (ec) {
+      beast::get_lowest_layer(self->stream_).close();
+      self->closed_ = true;
+      return;
+    }
+    self->discard_input();
+  });
 }
 
 void Session::shutdown() {

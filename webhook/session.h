@@ -4,6 +4,7 @@
 // shared_from_this(), and all of them run on the connection's strand. It does I/O only: the
 // Router makes every answer.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -50,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response res);
   void on_write(bool close, beast::error_code ec, std::size_t);
   void shutdown();
+  void discard_input();
 
   std::shared_ptr<ssl::context> context_;  // outlives stream_ (declared first)
   beast::ssl_stream<beast::tcp_stream> stream_;
@@ -60,6 +62,9 @@ class Session : public std::enable_shared_from_this<Session> {
   SessionLimits limits_;
   const std::atomic<bool>& closing_;
   bool client_verified_ = false;
+  bool discard_after_write_ = false;
+  bool discard_deadline_set_ = false;
+  std::unique_ptr<std::array<char, 16384>> scratch_;
   bool idle_ = false;
   bool closed_ = false;
 };
