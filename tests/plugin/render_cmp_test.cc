@@ -275,6 +275,27 @@ local c = import '../common/cm.libsonnet';   // .. that stays inside the tree
   EXPECT_EQ(parse_argocd_stream(r.out).size(), 2u);
 }
 
+TEST_F(RenderCmp, LibraryPathOrder) {
+  // jsonnet-bundler layout at the repository root, and a repository copy of haguard.libsonnet
+  // that takes precedence over the one built into haguard (pinning).
+  repo_.write("vendor/github.com/acme/k8s/cm.libsonnet", "{ name: 'vendored' }");
+  repo_.write(kApp + "/main.jsonnet", R"(
+local v = import 'github.com/acme/k8s/cm.libsonnet';
+local h = import 'haguard.libsonnet';
+[{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: v.name },
+   data: { pinned: std.toString(std.objectHasAll(h, 'pinned')) } }])");
+  auto r = render(nullptr);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto objects = parse_argocd_stream(r.out);
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0]["metadata"]["name"], "vendored");
+  EXPECT_EQ(objects[0]["data"]["pinned"], "false");
+  repo_.write("lib/haguard.libsonnet", "{ pinned:: true }");
+  r = render(nullptr);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(parse_argocd_stream(r.out)[0]["data"]["pinned"], "true");
+}
+
 TEST_F(RenderCmp, ImportsEscapingTheTreeAreRefused) {
   repo_.write("../secret.txt", "top secret");
   struct Case {
