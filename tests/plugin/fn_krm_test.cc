@@ -185,5 +185,48 @@ TEST_F(FnKrm, ResourceListErrorExitsNonZero) {
   EXPECT_NE(r.err.find("StatefulSet dalp-prod/postgres"), std::string::npos) << r.err;
 }
 
+/// The default policy with bundled stateful services denied in every environment.
+std::string strict_policy() {
+  std::string text = read_file(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
+  const std::string from = "enforcement: off      # bundled";
+  auto pos = text.find(from);
+  if (pos == std::string::npos) return {};
+  text.replace(pos, from.size(), "enforcement: enforce  # bundled");
+  return text;
+}
+
+TEST_F(FnKrm, FunctionConfigCarriesThePolicy) {
+  std::string policy = strict_policy();
+  ASSERT_FALSE(policy.empty()) << "policies/default.yaml changed: update strict_policy()";
+  // As an HAPolicy functionConfig (no environment: the policy's default one).
+  std::string indented;
+  std::istringstream in(policy);
+  for (std::string line; std::getline(in, line);) indented += "  " + line + "\n";
+  std::string input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig:\n" +
+                      indented + "items:\n" + as_item(kPostgres, "db.yaml", 0);
+  auto r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), input);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("no-bundled-stateful-services"), std::string::npos) << r.err;
+
+  // As a file named by the ConfigMap's data.policy, the way `kpt fn eval -- policy=...` passes it.
+  repo_.write("strict.yaml", policy);
+  repo_.write("pkg/postgres.yaml", kPostgres);
+  r = run_process({"/usr/bin/kpt", "fn", "eval", repo_.root() + "/pkg", "--exec",
+                   haguard_binary() + " fn", "--", "policy=" + repo_.root() + "/strict.yaml"},
+                  env(), repo_.root());
+  EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+  r = run_process({"/usr/bin/kpt", "fn", "eval", repo_.root() + "/pkg", "--exec",
+                   haguard_binary() + " fn"},
+                  env(), repo_.root());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+
+  // A policy file that does not load is an error naming it.
+  input = resource_list(as_item(kPostgres, "db.yaml", 0), "staging");
+  input.replace(input.find("environment: staging"), 20, "policy: /nonexistent/policy.yaml");
+  r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), input);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("/nonexistent/policy.yaml"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace haguard::test
