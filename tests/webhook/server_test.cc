@@ -372,6 +372,32 @@ TEST_F(WebhookServerTest, SigtermDrainsThenExitsZero) {
   fs::remove_all(kube_dir);
 }
 
+TEST_F(WebhookServerTest, TimeoutQueryBoundsTheParentLookup) {
+  // kube-apiserver gives up after ?timeout=: a slow API server must not make the answer late.
+  const std::string kube_dir = make_temp_dir("haguard-kube");
+  KubeStandIn api(certs_.cert, certs_.key, "slow-token");
+  api.set_delay(std::chrono::milliseconds(4000));
+  std::string kubeconfig = api.write_kubeconfig(kube_dir, certs_.ca, "haguard.haguard.svc");
+  WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--kube-api", kubeconfig,
+                    "--threads", "2", "--shutdown-grace", "0"},
+                   certs_.ca);
+  std::string error;
+  ASSERT_TRUE(p.start(&error)) << error;
+  TlsClient c(p.port(), p.client_options());
+  json rev = scale_review("slow-1", 1);
+  auto start = std::chrono::steady_clock::now();
+  HttpResult r = c.request("POST", "/validate/production?timeout=2s", rev.dump());
+  auto took = std::chrono::steady_clock::now() - start;
+  json res = expect_apiserver_accepts(r, rev, false);
+  EXPECT_LT(took, std::chrono::milliseconds(1900));
+  EXPECT_FALSE(res["response"].value("allowed", true));
+  EXPECT_NE(res["response"]["status"].value("message", "").find("could not be read"), std::string::npos)
+      << res.dump();
+  EXPECT_NE(p.log().find("scale parent lookup failed"), std::string::npos);
+  EXPECT_EQ(p.stop(), 0);
+  fs::remove_all(kube_dir);
+}
+
 TEST_F(WebhookServerTest, ClientCertificatesWhenAsked) {
   // A client certificate signed by the CA, for clientAuth.
   const std::string d = dir_ + "/client";
