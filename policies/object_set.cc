@@ -19,19 +19,19 @@ ObjectSet::ObjectSet(std::vector<const json*> objects) : objects_(std::move(obje
     if (!o->is_object()) continue;
     auto k = o->find("kind");
     if (k == o->end() || !k->is_string()) continue;
-    if (*k == "HorizontalPodAutoscaler") hpas_.push_back(o);
+    if (*k == "HorizontalPodAutoscaler") {
+      auto spec = o->find("spec");
+      if (spec != o->end() && spec->is_object())
+        hpas_.emplace(str(*spec, "scaleTargetRef", "kind") + '/' + str(*spec, "scaleTargetRef", "name"), o);
+    }
     else if (*k == "PodDisruptionBudget") pdbs_.push_back(o);
   }
 }
 
 const json* ObjectSet::hpa_for(std::string_view kind, std::string_view ns, std::string_view name) const {
-  for (const json* h : hpas_) {
-    auto spec = h->find("spec");
-    if (spec == h->end() || !spec->is_object()) continue;
-    if (str(*spec, "scaleTargetRef", "kind") == kind && str(*spec, "scaleTargetRef", "name") == name &&
-        same_namespace(str(*h, "metadata", "namespace"), ns))
-      return h;
-  }
+  auto [begin, end] = hpas_.equal_range(std::string(kind) + '/' + std::string(name));
+  for (auto it = begin; it != end; ++it)
+    if (same_namespace(str(*it->second, "metadata", "namespace"), ns)) return it->second;
   return nullptr;
 }
 

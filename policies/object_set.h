@@ -2,7 +2,9 @@
 // A set of objects known together (a render, a check run, a KRM ResourceList): lets a rule see
 // the HPA that manages a workload and the PodDisruptionBudgets of its namespace.
 
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "policies/workload.h"
@@ -23,7 +25,7 @@ class ObjectSet {
 
  private:
   std::vector<const json*> objects_;
-  std::vector<const json*> hpas_;
+  std::unordered_multimap<std::string, const json*> hpas_;  ///< by "kind/name" of their target
   std::vector<const json*> pdbs_;
 };
 

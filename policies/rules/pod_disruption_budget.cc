@@ -2,6 +2,7 @@
 // selects its pods and still lets at least one of them be evicted (so node drains can proceed).
 
 #include <cmath>
+#include <unordered_map>
 
 #include "policies/label_selector.h"
 #include "policies/rules/pod_spec.h"
@@ -24,6 +25,45 @@ std::optional<std::int64_t> scaled(const json& v, std::int64_t total) {
   }
 }
 
+/// PDBs by one of their matchLabels pairs, so finding the budget of each of n workloads does not
+/// scan every budget (the set rule runs over whole renders of a thousand objects).
+class PdbIndex {
+ public:
+  explicit PdbIndex(const ObjectSet& set) {
+    for (const json* pdb : set.pdbs_in("")) {
+      const json* spec = child(*pdb, "spec");
+      const json* sel = spec ? child(*spec, "selector") : nullptr;
+      if (sel == nullptr || !sel->is_object() || sel->empty()) continue;  // selects nothing useful
+      const json* ml = child(*sel, "matchLabels");
+      if (ml && ml->is_object() && !ml->empty() && ml->begin()->is_string())
+        by_label_[ml->begin().key() + '=' + ml->begin()->get<std::string>()].push_back(pdb);
+      else
+        others_.push_back(pdb);
+    }
+  }
+
+  /// The first budget in namespace `ns` whose selector selects `labels`, or nullptr.
+  const json* covering(const std::string& ns, const Labels& labels) const {
+    auto check = [&](const json* pdb) {
+      std::string pns = pdb->value("/metadata/namespace"_json_pointer, std::string());
+      if (!pns.empty() && !ns.empty() && pns != ns) return false;
+      auto m = selector_matches((*pdb)["spec"]["selector"], labels);
+      return m && *m;
+    };
+    for (const auto& [k, v] : labels)
+      if (auto it = by_label_.find(k + '=' + v); it != by_label_.end())
+        for (const json* pdb : it->second)
+          if (check(pdb)) return pdb;
+    for (const json* pdb : others_)
+      if (check(pdb)) return pdb;
+    return nullptr;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<const json*>> by_label_;
+  std::vector<const json*> others_;
+};
+
 class PodDisruptionBudget final : public SetRule {
  public:
   std::string_view id() const override { return "pod-disruption-budget"; }
@@ -35,29 +75,20 @@ class PodDisruptionBudget final : public SetRule {
   std::vector<SetVerdict> check(const ObjectSet& set, const Policy& policy,
                                 const std::vector<std::string>& environments) const override {
     std::vector<SetVerdict> out;
+    const RuleConfig* rc = policy.rule(id());
+    if (rc == nullptr) return out;
+    const PdbIndex index(set);
     const auto& objects = set.objects();
     for (std::size_t i = 0; i < objects.size(); ++i) {
       auto w = Workload::of(*objects[i]);
       if (!w || !w->has_replicas_field()) continue;
-      const RuleConfig* rc = policy.rule(id());
-      if (rc == nullptr) continue;
       std::string env = i < environments.size() ? environments[i] : policy.default_environment;
       RuleContext ctx{policy, *rc, env, &set};
       if (!is_ha(*w, ctx)) continue;
       std::int64_t replicas = w->replicas().value_or(1);
       if (const json* hpa = set.hpa_for(w->kind_name(), w->namespace_(), w->name()))
         if (auto h = Workload::of(*hpa); h && h->replicas()) replicas = *h->replicas();
-      const Labels own = w->pod_labels();
-      const json* covering = nullptr;
-      for (const json* pdb : set.pdbs_in(w->namespace_())) {
-        const json* spec = child(*pdb, "spec");
-        const json* sel = spec ? child(*spec, "selector") : nullptr;
-        if (sel == nullptr) continue;
-        if (auto m = selector_matches(*sel, own); m && *m && !(sel->is_object() && sel->empty())) {
-          covering = pdb;
-          break;
-        }
-      }
+      const json* covering = index.covering(w->namespace_(), w->pod_labels());
       if (covering == nullptr) {
         out.push_back({i, {Outcome::fail, "",
                            "no PodDisruptionBudget selects its pods; add one with maxUnavailable: 1 "
