@@ -189,13 +189,19 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
     r.namespace_ = string_at(object, "/metadata/namespace");
     r.name = string_at(object, "/metadata/name");
     Evaluation eval;
-    if (fix) {
-      FixResult fr = engine.fix(object, ctx);
-      eval = std::move(fr.evaluation);
-      r.fixed = std::move(fr.rules);
-      fixed.push_back(std::move(fr.object));
-    } else {
-      eval = engine.evaluate(object, ctx);
+    try {  // the engine returns errors as values; this only guards the report against a bug
+      if (fix) {
+        FixResult fr = engine.fix(object, ctx);
+        eval = std::move(fr.evaluation);
+        r.fixed = std::move(fr.rules);
+        fixed.push_back(std::move(fr.object));
+      } else {
+        eval = engine.evaluate(object, ctx);
+      }
+    } catch (const std::exception& e) {
+      report.errors.push_back(ManifestError{docs[i].file, docs[i].index, docs[i].line,
+                                            std::string("cannot evaluate: ") + e.what()});
+      if (fix && fixed.size() == i) fixed.push_back(object);
     }
     r.workload = !eval.kind.empty();
     r.environment = eval.environment.empty() ? engine.policy().resolve_environment(requested_env[i])
@@ -210,8 +216,14 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
   if (fix)
     for (std::size_t i = 0; i < fixed.size(); ++i) final_objects[i] = &fixed[i];
   const ObjectSet final_set(final_objects);
-  for (auto& [index, finding] : engine.evaluate_set(final_set, environments, now))
-    if (index < report.objects.size()) report.objects[index].findings.push_back(std::move(finding));
+  try {
+    for (auto& [index, finding] : engine.evaluate_set(final_set, environments, now))
+      if (index < report.objects.size())
+        report.objects[index].findings.push_back(std::move(finding));
+  } catch (const std::exception& e) {
+    report.errors.push_back(
+        ManifestError{"(set rules)", 0, 0, std::string("cannot evaluate: ") + e.what()});
+  }
 }
 
 std::string render(const CheckReport& report, const std::string& format) {

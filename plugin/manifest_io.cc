@@ -3,6 +3,8 @@
 // malformed document does not hide the others; each piece is parsed by yaml-cpp's event parser
 // straight into JSON (no YAML::Node tree), with Kubernetes' scalar typing. JSON documents and JSON
 // streams are cut by bracket matching and parsed by nlohmann. Writing: a small block-style emitter.
+// Reading and writing live together because they share one set of typing rules: the writer quotes
+// exactly the strings the reader would otherwise retype.
 //
 // Scalar typing (plain scalars; quoted and block scalars are always strings), as sigs.k8s.io/yaml
 // reads manifests but with the YAML 1.2 core schema where YAML 1.1 surprises people:
@@ -374,8 +376,20 @@ void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
     builder.reset();
     try {
       YAML::Parser parser(in);
+      int empty_in_a_row = 0;
       for (;; builder.reset(), ++index) {
         if (!parser.HandleNextDocument(builder)) break;
+        // yaml-cpp 0.7 never consumes a ',' outside a flow collection and returns empty
+        // documents forever (jbeder/yaml-cpp#1040); a piece holds one document per `---` or
+        // `...`, so a second empty one in a row is that token.
+        if (!builder.root.is_null()) {
+          empty_in_a_row = 0;
+        } else if (++empty_in_a_row == 2) {
+          out.errors.push_back(ManifestError{std::string(file), index - 1,
+                                             p.line + builder.root_line + 1,
+                                             "unexpected ',' outside a flow collection"});
+          break;
+        }
         for (int& l : builder.item_lines) l += p.line + 1;
         add_document(std::move(builder.root), p.line + builder.root_line + 1, builder.item_lines,
                      index, file, out);

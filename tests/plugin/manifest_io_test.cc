@@ -72,8 +72,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, CorpusTest,
                          ::testing::Values(CorpusFile{"argo-cd-namespace-install.yaml", 50},
                                            CorpusFile{"ingress-nginx-deploy.yaml", 19},
                                            CorpusFile{"microservices-demo.yaml", 35}),
-                         [](const auto& info) {
-                           std::string n = info.param.name;
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.name;
                            n = n.substr(0, n.find('.'));
                            for (char& c : n)
                              if (c == '-') c = '_';
@@ -165,6 +165,16 @@ TEST(ManifestRead, MalformedDocumentIsReportedAndOthersStillRead) {
   EXPECT_GE(r.errors[0].line, 6);
   EXPECT_LE(r.errors[0].line, 8);
   EXPECT_EQ(r.errors[0].describe().rfind("m.yaml: document 1 (line ", 0), 0u);
+}
+
+TEST(ManifestRead, StrayCommaIsAnErrorNotAHang) {
+  // yaml-cpp 0.7 alone returns empty documents forever here (jbeder/yaml-cpp#1040).
+  ReadResult r = read_manifests("kind: A\n---\n, x\n---\nkind: B\n", "c.yaml");
+  ASSERT_EQ(r.documents.size(), 2u);
+  EXPECT_EQ(r.documents[1].index, 2u);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].index, 1u);
+  EXPECT_EQ(r.errors[0].line, 3);
 }
 
 TEST(ManifestRead, NonMappingsAndDuplicateKeysAreErrors) {
