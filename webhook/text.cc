@@ -174,10 +174,6 @@ std::string base64_encode(std::string_view data) {
   return out;
 }
 
-}  // namespace haguard::webhook
-
-namespace haguard::webhook {
-
 std::optional<std::string> base64_decode(std::string_view text) {
   std::string out;
   std::uint32_t acc = 0;

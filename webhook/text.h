@@ -32,10 +32,7 @@ bool is_dns1123_label(std::string_view s);
 std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s);
 
 std::string base64_encode(std::string_view data);
-
-}  // namespace haguard::webhook
-
-namespace haguard::webhook {
 /// Decodes standard base64 (whitespace ignored); nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
+
 }  // namespace haguard::webhook
