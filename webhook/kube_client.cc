@@ -106,11 +106,11 @@ KubeConfigResult load_kube_config(const std::string& spec) {
     std::filesystem::path dir = std::filesystem::path(spec).parent_path();
     std::string context_name = root["current-context"] ? root["current-context"].as<std::string>() : "";
     YAML::Node context = named(root["contexts"], context_name, "context");
-    if (!context) return {std::nullopt, spec + ": no context '" + context_name + "'"};
+    if (!context.IsMap()) return {std::nullopt, spec + ": no context '" + context_name + "'"};
     std::string cluster_name = context["cluster"] ? context["cluster"].as<std::string>() : "";
     std::string user_name = context["user"] ? context["user"].as<std::string>() : "";
     YAML::Node cluster = named(root["clusters"], cluster_name, "cluster");
-    if (!cluster || !cluster["server"]) return {std::nullopt, spec + ": no cluster server"};
+    if (!cluster.IsMap() || !cluster["server"]) return {std::nullopt, spec + ": no cluster server"};
     if (!split_server(cluster["server"].as<std::string>(), c, error))
       return {std::nullopt, spec + ": " + error};
     c.server_name = cluster["tls-server-name"] ? cluster["tls-server-name"].as<std::string>() : "";
@@ -119,7 +119,7 @@ KubeConfigResult load_kube_config(const std::string& spec) {
     if (!ca) return {std::nullopt, spec + ": " + error};
     c.ca_pem = *ca;
     YAML::Node user = named(root["users"], user_name, "user");
-    if (user) {
+    if (user.IsMap()) {
       if (user["token"]) c.token = user["token"].as<std::string>();
       if (user["tokenFile"]) {
         std::filesystem::path p = user["tokenFile"].as<std::string>();
