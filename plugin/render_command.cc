@@ -3,8 +3,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "plugin/command.h"
 #include "plugin/jsonnet_eval.h"

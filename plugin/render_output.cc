@@ -1,6 +1,7 @@
 #include "plugin/render_output.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <tuple>
