@@ -1,0 +1,186 @@
+// The Argo CD Component composed with the corpus Argo CD install, the example Application, and
+// the copies kustomize needs of files outside manifests/ (proved identical to their sources).
+
+#include <map>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/manifests/manifests_harness.h"
+
+namespace haguard::manifests_test {
+namespace {
+
+const std::string kSource = HAGUARD_SOURCE_DIR;
+
+TEST(ManifestCopies, PolicyIsPoliciesDefaultYaml) {
+  std::string original = read_file(kSource + "/policies/default.yaml");
+  ASSERT_FALSE(original.empty());
+  EXPECT_EQ(read_file(kSource + "/manifests/policy/policy.yaml"), original)
+      << "manifests/policy/policy.yaml differs from policies/default.yaml: cp the latter over it";
+}
+
+TEST(ManifestCopies, PluginSpecIsPluginPluginYaml) {
+  std::string original = read_file(kSource + "/plugin/plugin.yaml");
+  ASSERT_FALSE(original.empty());
+  EXPECT_EQ(read_file(kSource + "/manifests/argocd/plugin.yaml"), original)
+      << "manifests/argocd/plugin.yaml differs from plugin/plugin.yaml: cp the latter over it";
+}
+
+class ArgoCdSidecar : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have("kubectl")) GTEST_SKIP() << "kubectl not on PATH";
+    const Render& r = argocd_render();
+    ASSERT_EQ(r.status, 0) << r.output;
+    objects_ = &r.objects;
+    repo_server_ = find_one(*objects_, "Deployment", "argocd-repo-server");
+    ASSERT_NE(repo_server_, nullptr);
+    pod_ = &repo_server_->at("/spec/template/spec"_json_pointer);
+    for (const json& c : pod_->at("containers")) containers_[c.value("name", "")] = &c;
+    for (const json& v : pod_->at("volumes")) volumes_[v.value("name", "")] = &v;
+    ASSERT_TRUE(containers_.count("haguard")) << "no haguard sidecar";
+    sidecar_ = containers_["haguard"];
+    ASSERT_TRUE(sidecar_->contains("volumeMounts"));
+    for (const json& m : sidecar_->at("volumeMounts")) mounts_[m.value("mountPath", "")] = &m;
+  }
+  /// The ConfigMap behind a configMap volume, or nullptr.
+  const json* config_map_of(const std::string& volume) {
+    auto v = volumes_.find(volume);
+    if (v == volumes_.end() || !v->second->contains("configMap")) return nullptr;
+    return find_one(*objects_, "ConfigMap", v->second->at("configMap").value("name", ""));
+  }
+  const std::vector<json>* objects_ = nullptr;
+  const json* repo_server_ = nullptr;
+  const json* pod_ = nullptr;
+  const json* sidecar_ = nullptr;
+  std::map<std::string, const json*> containers_, volumes_, mounts_;
+};
+
+TEST_F(ArgoCdSidecar, RunsArgocdCmpServerAsUid999) {
+  EXPECT_EQ(sidecar_->value("command", json::array()),
+            json::array({"/var/run/argocd/argocd-cmp-server"}));
+  const json& sc = sidecar_->at("securityContext");
+  EXPECT_EQ(sc.value("runAsUser", 0), 999);
+  EXPECT_TRUE(sc.value("runAsNonRoot", false));
+  EXPECT_TRUE(sc.value("readOnlyRootFilesystem", false));
+  EXPECT_FALSE(sc.value("allowPrivilegeEscalation", true));
+  EXPECT_EQ(sc.value("/capabilities/drop"_json_pointer, json::array()), json::array({"ALL"}));
+  EXPECT_TRUE(sidecar_->contains("/resources/limits/memory"_json_pointer));
+  EXPECT_EQ(sidecar_->value("image", ""), "haguard:0.1.0");
+  // The repo-server itself is still there, unchanged in command and image.
+  ASSERT_TRUE(containers_.count("argocd-repo-server"));
+  EXPECT_EQ(containers_["argocd-repo-server"]->value("image", ""), "quay.io/argoproj/argocd:latest");
+}
+
+TEST_F(ArgoCdSidecar, SharesVarFilesAndPluginsWithTheRepoServer) {
+  // argocd-cmp-server comes from copyutil through var-files; the socket goes in plugins.
+  ASSERT_TRUE(mounts_.count("/var/run/argocd"));
+  std::string var_files = mounts_["/var/run/argocd"]->value("name", "");
+  bool copied_there = false;
+  for (const json& init : pod_->value("initContainers", json::array()))
+    for (const json& m : init.value("volumeMounts", json::array()))
+      if (m.value("name", "") == var_files && m.value("mountPath", "") == "/var/run/argocd")
+        copied_there = true;
+  EXPECT_TRUE(copied_there) << "no init container fills " << var_files;
+
+  ASSERT_TRUE(mounts_.count("/home/argocd/cmp-server/plugins"));
+  std::string plugins = mounts_["/home/argocd/cmp-server/plugins"]->value("name", "");
+  bool repo_server_sees_it = false;
+  for (const json& m : containers_["argocd-repo-server"]->at("volumeMounts"))
+    if (m.value("name", "") == plugins && m.value("mountPath", "") == "/home/argocd/cmp-server/plugins")
+      repo_server_sees_it = true;
+  EXPECT_TRUE(repo_server_sees_it);
+
+  // Its own /tmp, an emptyDir the repo-server does not mount.
+  ASSERT_TRUE(mounts_.count("/tmp"));
+  std::string tmp = mounts_["/tmp"]->value("name", "");
+  ASSERT_TRUE(volumes_.count(tmp));
+  EXPECT_TRUE(volumes_[tmp]->contains("emptyDir"));
+  for (const json& m : containers_["argocd-repo-server"]->at("volumeMounts"))
+    EXPECT_NE(m.value("name", ""), tmp) << "the sidecar's /tmp is shared with the repo-server";
+
+  // Every mount names a volume of the pod.
+  for (const auto& [path, m] : mounts_)
+    EXPECT_TRUE(volumes_.count(m->value("name", ""))) << path;
+}
+
+TEST_F(ArgoCdSidecar, MountsThePluginSpecWhereArgocdCmpServerReadsIt) {
+  ASSERT_TRUE(mounts_.count("/home/argocd/cmp-server/config/plugin.yaml"));
+  const json* m = mounts_["/home/argocd/cmp-server/config/plugin.yaml"];
+  std::string key = m->value("subPath", "");
+  ASSERT_FALSE(key.empty());
+  const json* cm = config_map_of(m->value("name", ""));
+  ASSERT_NE(cm, nullptr) << "the plugin.yaml volume's ConfigMap is not rendered";
+  EXPECT_EQ(cm->at("metadata").value("namespace", ""), "argocd");
+  ASSERT_TRUE(cm->at("data").contains(key));
+  EXPECT_EQ(cm->at("data").at(key).get<std::string>(), read_file(kSource + "/plugin/plugin.yaml"));
+}
+
+TEST_F(ArgoCdSidecar, HaguardReadsTheMountedPolicy) {
+  std::string policy_path;
+  for (const json& e : sidecar_->value("env", json::array()))
+    if (e.value("name", "") == "HAGUARD_POLICY") policy_path = e.value("value", "");
+  ASSERT_FALSE(policy_path.empty()) << "HAGUARD_POLICY is not set on the sidecar";
+  auto slash = policy_path.rfind('/');
+  std::string dir = policy_path.substr(0, slash), file = policy_path.substr(slash + 1);
+  ASSERT_TRUE(mounts_.count(dir)) << dir << " is not mounted";
+  EXPECT_FALSE(mounts_[dir]->contains("subPath")) << "a subPath mount never sees policy edits";
+  const json* cm = config_map_of(mounts_[dir]->value("name", ""));
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ(cm->at("metadata").value("namespace", ""), "argocd");
+  ASSERT_TRUE(cm->at("data").contains(file));
+  EXPECT_EQ(cm->at("data").at(file).get<std::string>(), read_file(kSource + "/policies/default.yaml"));
+}
+
+TEST(ExampleApplication, UsesThePluginByItsVersionedName) {
+  std::vector<json> spec = parse_yaml_stream(read_file(kSource + "/plugin/plugin.yaml"));
+  std::vector<json> app = parse_yaml_stream(read_file(kSource + "/manifests/argocd/example-application.yaml"));
+  ASSERT_EQ(spec.size(), 1u);
+  ASSERT_EQ(app.size(), 1u);
+  ASSERT_EQ(app[0].value("kind", ""), "Application");
+  // Argo CD: a plugin with spec.version is named "<metadata.name>-<spec.version>".
+  std::string want = spec[0].at("metadata").value("name", "");
+  if (spec[0].at("spec").contains("version"))
+    want += "-" + spec[0].at("spec").value("version", "");
+  EXPECT_EQ(app[0].value("/spec/source/plugin/name"_json_pointer, std::string()), want);
+}
+
+TEST(ExampleApplication, ParametersAreTheOnesHaguardAnnounces) {
+  // What `haguard parameters` (the plugin's dynamic parameters command) announces, from the
+  // example application directory, is the contract for spec.source.plugin.parameters.
+  CommandResult c = run("cd " + quote(kSource + "/plugin/examples/dalp") + " && " +
+                            quote(HAGUARD_BINARY) + " parameters",
+                        false);
+  ASSERT_EQ(c.status, 0) << c.out;
+  json announced = json::parse(c.out, nullptr, false);
+  ASSERT_TRUE(announced.is_array()) << c.out;
+  std::map<std::string, std::string> collection;  // name -> string|array|map
+  for (const json& a : announced)
+    collection[a.value("name", "")] = a.value("collectionType", "string");
+
+  std::vector<json> app = parse_yaml_stream(read_file(kSource + "/manifests/argocd/example-application.yaml"));
+  ASSERT_EQ(app.size(), 1u);
+  const json& params = app[0].at("/spec/source/plugin/parameters"_json_pointer);
+  std::string environment;
+  for (const json& p : params) {
+    std::string name = p.value("name", "");
+    ASSERT_TRUE(collection.count(name)) << "haguard does not announce parameter " << name;
+    EXPECT_TRUE(p.contains(collection[name])) << name << " must be given as " << collection[name];
+    if (name == "environment") environment = p.value("string", "");
+  }
+  ASSERT_FALSE(environment.empty()) << "the example must set the environment";
+  std::vector<json> policy = parse_yaml_stream(read_file(kSource + "/policies/default.yaml"));
+  ASSERT_EQ(policy.size(), 1u);
+  std::set<std::string> envs(policy[0].at("spec").at("environments").begin(),
+                             policy[0].at("spec").at("environments").end());
+  EXPECT_TRUE(envs.count(environment)) << environment;
+  // The namespace Argo CD creates carries the same environment, so the webhook agrees.
+  EXPECT_EQ(app[0].value("/spec/syncPolicy/managedNamespaceMetadata/labels/haguard.dalp.io~1environment"_json_pointer,
+                         std::string()),
+            environment);
+}
+
+}  // namespace
+}  // namespace haguard::manifests_test
