@@ -47,9 +47,8 @@ class MinReplicas final : public Rule {
     bool absent = !w.object().contains("/spec/replicas"_json_pointer);
     return {{Outcome::fail, "/spec/replicas",
              "runs " + std::to_string(have) + " replica" + (have == 1 ? "" : "s") +
-                 (absent ? " (spec.replicas is unset, which means 1)" : "") + ", needs at least " + n +
-                 "; set spec.replicas: " + n + " or let an HPA with minReplicas >= " + n +
-                 " manage it",
+                 (absent ? " (spec.replicas unset means 1)" : "") + ", needs at least " + n +
+                 "; set spec.replicas: " + n + " or use an HPA with minReplicas >= " + n,
              true}};
   }
 

@@ -59,9 +59,9 @@ class Probes final : public Rule {
       bool fixable = has_named_port(c, port);
       out.push_back({Outcome::fail, path,
                      "container \"" + name + "\" has no " + missing +
-                         (fixable ? "; add it (the fix adds a TCP probe on port \"" + port + "\")"
-                                  : "; add an httpGet, tcpSocket, grpc or exec probe (or name a "
-                                    "container port \"" + port + "\" so haguard can add a TCP probe)"),
+                         (fixable ? "; add it (the fix adds TCP probes on port \"" + port + "\")"
+                                  : "; add one, or name a container port \"" + port +
+                                        "\" for a TCP probe"),
                      fixable});
     }
     return out;

@@ -41,8 +41,7 @@ class Resources final : public Rule {
       if (missing.empty()) continue;
       std::string name = c.is_object() ? c.value("name", "#" + std::to_string(i)) : "#" + std::to_string(i);
       out.push_back({Outcome::fail, base + "/" + std::to_string(i) + "/resources",
-                     "container \"" + name + "\" does not set " + missing +
-                         "; set them under resources from the container's measured usage"});
+                     "container \"" + name + "\" does not set " + missing + "; set them from measured usage"});
     }
     return out;
   }

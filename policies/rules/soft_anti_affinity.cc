@@ -51,18 +51,17 @@ class SoftAntiAffinity final : public Rule {
         const json* tk = child((*req)[i], "topologyKey");
         if (tk && tk->is_string() && *tk == key)
           out.push_back({Outcome::warn, base + "/" + kRequired + "/" + std::to_string(i),
-                         "required (hard) anti-affinity term #" + std::to_string(i) + " on " + key +
-                             " blocks scheduling when there are fewer nodes than replicas; make it "
-                             "preferredDuringSchedulingIgnoredDuringExecution"});
+                         "hard (required) term #" + std::to_string(i) + " on " + key +
+                             " blocks scheduling on small clusters; make it preferred"});
       }
     }
     if (!satisfied) {
-      std::string msg = "no preferred pod anti-affinity term on " + key + " selects the pod's own labels";
-      if (!strays.empty()) msg += " (" + strays + " does not match the pod labels)";
+      // The fix comes before the detail: admission warnings are cut at 120 characters.
       Labels sel = own_selector_labels(w);
       bool fixable = !sel.empty();
-      msg += fixable ? "; add a weight-1 preferred term on " + key + " selecting the pod's labels"
-                     : "; give the pod template labels, then add a preferred term selecting them";
+      std::string msg = "no preferred anti-affinity term on " + key + " selects its own pods; " +
+                        (fixable ? "add a weight-1 one" : "label the pod template, then add one");
+      if (!strays.empty()) msg += " (" + strays + " does not match the pod labels)";
       out.insert(out.begin(), Verdict{Outcome::fail, base + "/" + kPreferred, msg, fixable});
     }
     return out;

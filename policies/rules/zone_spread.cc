@@ -46,8 +46,7 @@ class ZoneSpread final : public Rule {
       }
     }
     return {{Outcome::fail, pod_spec_pointer(w) + "/topologySpreadConstraints",
-             "replicas are not spread over zones; add a topologySpreadConstraint on " + key +
-                 " (maxSkew: 1, whenUnsatisfiable: ScheduleAnyway) selecting the pod's labels"}};
+             "not spread over zones; add a topologySpreadConstraint on " + key + " selecting its pods"}};
   }
 };
 
