@@ -173,7 +173,7 @@ void load_rules(const Reader& r, const YAML::Node& n, Policy& policy) {
     std::string id = r.scalar(it->first, base);
     std::string path = base + "." + id;
     if (!is_known_rule(id)) r.fail(it->first, path, "unknown rule id");
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second is a temporary
     r.only_keys(v, path, {"enforcement", "environments", "fix", "targets", "parameters"});
     RuleConfig rc;
     rc.id = id;
@@ -209,7 +209,7 @@ void load_workloads(const Reader& r, const YAML::Node& n, Policy& policy) {
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string name = r.string(it->first, base);
     std::string path = base + "." + name;
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: it->second is a temporary
     r.only_keys(v, path, {"kinds", "labels", "names"});
     WorkloadSelector s;
     s.name = name;
