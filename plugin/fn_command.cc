@@ -186,33 +186,24 @@ int run_fn(const FnOptions& o) {
   bool blocked = false;
 
   std::vector<const json*> originals;
-  for (const auto& r : objects) originals.push_back(&r.object);
-  ObjectSet before(originals);
-  std::vector<json> fixed(objects.size());
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    EvalContext ctx;
-    ctx.environment = objects[i].environment;
-    ctx.set = &before;
-    FixResult fr = engine.fix(objects[i].object, ctx);
-    for (const auto& rule : fr.rules) {
-      json r = {{"message", "fixed by haguard (" + rule + ")"},
-                {"severity", "info"},
-                {"resourceRef", resource_ref(fr.object)},
-                {"tags", {{"rule", rule}, {"environment", objects[i].environment}}}};
-      if (json f = file_ref(fr.object); !f.is_null()) r["file"] = f;
-      results.push_back(std::move(r));
-    }
-    fixed[i] = std::move(fr.object);
-  }
-  for (std::size_t i = 0; i < objects.size(); ++i) objects[i].object = std::move(fixed[i]);
-
-  std::vector<const json*> after;
   std::vector<std::string> environments;
   for (const auto& r : objects) {
-    after.push_back(&r.object);
+    originals.push_back(&r.object);
     environments.push_back(r.environment);
   }
-  ObjectSet set(after);
+  SetFixResult fixed = engine.fix_set(originals, environments);
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    for (const auto& rule : fixed.rules[i]) {
+      json r = {{"message", "fixed by haguard (" + rule + ")"},
+                {"severity", "info"},
+                {"resourceRef", resource_ref(fixed.objects[i])},
+                {"tags", {{"rule", rule}, {"environment", objects[i].environment}}}};
+      if (json f = file_ref(fixed.objects[i]); !f.is_null()) r["file"] = f;
+      results.push_back(std::move(r));
+    }
+  }
+  for (std::size_t i = 0; i < objects.size(); ++i) objects[i].object = std::move(fixed.objects[i]);
+
   auto report = [&](std::size_t i, const Finding& f) {
     bool block = is_blocking(f);
     if (!block && !is_warning(f)) return;
@@ -226,13 +217,7 @@ int run_fn(const FnOptions& o) {
     results.push_back(std::move(r));
     if (block) std::fprintf(stderr, "haguard fn: %s\n", f.message.c_str());
   };
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    EvalContext ctx;
-    ctx.environment = objects[i].environment;
-    ctx.set = &set;
-    for (const auto& f : engine.evaluate(objects[i].object, ctx).findings) report(i, f);
-  }
-  for (const auto& [i, f] : engine.evaluate_set(set, environments)) report(i, f);
+  for (const auto& [i, f] : fixed.findings) report(i, f);
 
   json items = json::array();
   for (auto& r : objects) items.push_back(std::move(r.object));

@@ -180,48 +180,27 @@ void assign_environments(std::vector<RenderedObject>& objects, const std::string
 PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& objects) {
   PolicyReport report;
   std::vector<const json*> originals;
-  for (const auto& r : objects) originals.push_back(&r.object);
-  ObjectSet before(originals);
-  std::vector<json> fixed(objects.size());
-  std::vector<Evaluation> evaluations(objects.size());
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    EvalContext ctx;
-    ctx.environment = objects[i].environment;
-    ctx.set = &before;
-    FixResult fr = engine.fix(objects[i].object, ctx);
-    if (!fr.rules.empty()) {
-      std::string rules;
-      for (const auto& id : fr.rules) rules += (rules.empty() ? "" : ", ") + id;
-      report.fixed.push_back(display(fr.object) + ": " + rules);
-    }
-    fixed[i] = std::move(fr.object);
-    evaluations[i] = std::move(fr.evaluation);
-  }
-  for (std::size_t i = 0; i < objects.size(); ++i) objects[i].object = std::move(fixed[i]);
-
-  std::vector<const json*> after;
   std::vector<std::string> environments;
   for (const auto& r : objects) {
-    after.push_back(&r.object);
+    originals.push_back(&r.object);
     environments.push_back(r.environment);
   }
-  ObjectSet set(after);
-  auto emit = [&](std::size_t i, const Finding& f) {
+  SetFixResult fixed = engine.fix_set(originals, environments);
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    if (!fixed.rules[i].empty()) {
+      std::string rules;
+      for (const auto& id : fixed.rules[i]) rules += (rules.empty() ? "" : ", ") + id;
+      report.fixed.push_back(display(fixed.objects[i]) + ": " + rules);
+    }
+    objects[i].object = std::move(fixed.objects[i]);
+  }
+  for (const auto& [i, f] : fixed.findings) {
     std::string line = objects[i].source + ": " + f.message;
     if (is_blocking(f))
       report.blocking.push_back(line);
     else if (is_warning(f))
       report.warnings.push_back(line);
-  };
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    // Re-evaluate against the fixed set so HPA and PDB awareness see the final objects.
-    EvalContext ctx;
-    ctx.environment = objects[i].environment;
-    ctx.set = &set;
-    Evaluation ev = engine.evaluate(objects[i].object, ctx);
-    for (const auto& f : ev.findings) emit(i, f);
   }
-  for (const auto& [i, f] : engine.evaluate_set(set, environments)) emit(i, f);
   return report;
 }
 

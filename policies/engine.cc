@@ -243,4 +243,38 @@ std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
   return out;
 }
 
+SetFixResult Engine::fix_set(const std::vector<const json*>& objects,
+                             const std::vector<std::string>& environments,
+                             std::chrono::system_clock::time_point now) const {
+  SetFixResult out;
+  out.objects.reserve(objects.size());
+  out.rules.reserve(objects.size());
+  auto env_of = [&](std::size_t i) -> std::string_view {
+    return i < environments.size() ? std::string_view(environments[i]) : std::string_view();
+  };
+  const ObjectSet before(objects);
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    EvalContext ctx;
+    ctx.environment = env_of(i);
+    ctx.now = now;
+    ctx.set = &before;
+    FixResult fixed = fix(*objects[i], ctx);
+    out.objects.push_back(std::move(fixed.object));
+    out.rules.push_back(std::move(fixed.rules));
+  }
+  std::vector<const json*> after;
+  after.reserve(out.objects.size());
+  for (const json& o : out.objects) after.push_back(&o);
+  const ObjectSet set(after);
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EvalContext ctx;
+    ctx.environment = env_of(i);
+    ctx.now = now;
+    ctx.set = &set;
+    for (Finding& f : evaluate(*after[i], ctx).findings) out.findings.emplace_back(i, std::move(f));
+  }
+  for (auto& entry : evaluate_set(set, environments, now)) out.findings.push_back(std::move(entry));
+  return out;
+}
+
 }  // namespace haguard

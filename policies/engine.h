@@ -65,6 +65,14 @@ struct FixResult {
   Evaluation evaluation;           ///< of the fixed copy: what still fails
 };
 
+/// A whole set fixed: the fixed objects, the rules fixed on each, and every finding on the result
+/// (each fixed object evaluated with the fixed set known, then the set rules).
+struct SetFixResult {
+  std::vector<json> objects;
+  std::vector<std::vector<std::string>> rules;
+  std::vector<std::pair<std::size_t, Finding>> findings;
+};
+
 class Engine {
  public:
   explicit Engine(std::shared_ptr<const Policy> policy);
@@ -84,6 +92,12 @@ class Engine {
   std::vector<std::pair<std::size_t, Finding>> evaluate_set(
       const ObjectSet& set, const std::vector<std::string>& environments,
       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
+
+  /// Fixes every object with the whole set known (an HPA keeps its workload's replicas), then
+  /// judges the fixed set: what render and fn emit and report. environments[i] is objects[i]'s.
+  SetFixResult fix_set(const std::vector<const json*>& objects,
+                       const std::vector<std::string>& environments,
+                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const;
 
  private:
   std::shared_ptr<const Policy> policy_;

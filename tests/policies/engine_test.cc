@@ -183,6 +183,24 @@ TEST(Engine, SetRulesHonourEnvironmentAndExemptions) {
   EXPECT_EQ(f2[0].second.outcome, Outcome::skip);
 }
 
+TEST(Engine, FixSetKeepsHpaManagedReplicasAndJudgesTheFixedSet) {
+  Engine e(default_policy());
+  json d = dapp(1);
+  d["spec"].erase("replicas");
+  json hpa = json::parse(R"({"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler",
+    "metadata":{"name":"dapp","namespace":"dalp"},
+    "spec":{"scaleTargetRef":{"kind":"Deployment","name":"dapp"},"minReplicas":1,"maxReplicas":4}})");
+  SetFixResult r = e.fix_set({&d, &hpa}, {"production", "production"}, kNow);
+  ASSERT_EQ(r.objects.size(), 2u);
+  EXPECT_FALSE(r.objects[0]["spec"].contains("replicas")) << "the HPA owns the count";
+  EXPECT_EQ(r.objects[1]["spec"]["minReplicas"], 2);
+  EXPECT_EQ(r.rules[1], (std::vector<std::string>{"min-replicas"}));
+  for (const auto& [i, f] : r.findings) EXPECT_FALSE(is_blocking(f)) << f.message;
+  bool pdb = false;
+  for (const auto& [i, f] : r.findings) pdb = pdb || (i == 0 && f.rule == "pod-disruption-budget");
+  EXPECT_TRUE(pdb) << "set rules run on the fixed set";
+}
+
 TEST(Engine, FindingClassification) {
   Finding f{"probes", Outcome::fail, Enforcement::enforce, "", "m", false, {}};
   EXPECT_TRUE(is_blocking(f));
