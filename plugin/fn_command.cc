@@ -185,13 +185,7 @@ int run_fn(const FnOptions& o) {
   json results = json::array();
   bool blocked = false;
 
-  std::vector<const json*> originals;
-  std::vector<std::string> environments;
-  for (const auto& r : objects) {
-    originals.push_back(&r.object);
-    environments.push_back(r.environment);
-  }
-  SetFixResult fixed = engine.fix_set(originals, environments);
+  SetFixResult fixed = fix_all(engine, objects);
   for (std::size_t i = 0; i < objects.size(); ++i) {
     for (const auto& rule : fixed.rules[i]) {
       json r = {{"message", "fixed by haguard (" + rule + ")"},

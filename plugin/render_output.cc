@@ -177,15 +177,19 @@ void assign_environments(std::vector<RenderedObject>& objects, const std::string
   }
 }
 
-PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& objects) {
-  PolicyReport report;
+SetFixResult fix_all(const Engine& engine, const std::vector<RenderedObject>& objects) {
   std::vector<const json*> originals;
   std::vector<std::string> environments;
   for (const auto& r : objects) {
     originals.push_back(&r.object);
     environments.push_back(r.environment);
   }
-  SetFixResult fixed = engine.fix_set(originals, environments);
+  return engine.fix_set(originals, environments);
+}
+
+PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& objects) {
+  PolicyReport report;
+  SetFixResult fixed = fix_all(engine, objects);
   for (std::size_t i = 0; i < objects.size(); ++i) {
     if (!fixed.rules[i].empty()) {
       std::string rules;

@@ -45,6 +45,9 @@ struct PolicyReport {
   std::vector<std::string> fixed;     ///< "Deployment ns/x: min-replicas, probes"
 };
 
+/// Engine::fix_set over rendered objects, each with its own environment.
+SetFixResult fix_all(const Engine& engine, const std::vector<RenderedObject>& objects);
+
 /// Applies the engine's fixes to every object (in place) and runs the set rules over the result.
 PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& objects);
 
