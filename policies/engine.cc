@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "policies/json_patch.h"
 #include "policies/rule.h"
 
 namespace haguard {
@@ -68,10 +69,13 @@ ExemptionState judge_exemption(const Workload& w, const json& object, const Poli
   return st;
 }
 
-Finding make(const Workload& w, std::string_view rule, Outcome o, Enforcement e, std::string path,
-             const std::string& message, bool fixable) {
-  return {std::string(rule), o, e, std::move(path), w.display() + ": " + std::string(rule) + ": " + message,
-          fixable, {}};
+/// `who` is the object's display name ("Deployment dalp/dapp"), computed once per evaluation.
+Finding make(const std::string& who, std::string_view rule, Outcome o, Enforcement e, std::string path,
+             std::string_view message, bool fixable) {
+  std::string text;
+  text.reserve(who.size() + rule.size() + message.size() + 4);
+  text.append(who).append(": ").append(rule).append(": ").append(message);
+  return {std::string(rule), o, e, std::move(path), std::move(text), fixable, {}};
 }
 
 /// Turns a failing finding into an exempted skip when the exemption covers it.
@@ -126,9 +130,11 @@ Evaluation Engine::evaluate(const json& object, const EvalContext& ctx) const {
   std::optional<Workload> parent;
   if (w->is_scale() && ctx.scale_parent) parent = Workload::of(*ctx.scale_parent);
 
+  const std::string who = w->display();
+  ev.findings.reserve(all_rules().size() + 2);
   if (policy.namespace_exempt(ev.namespace_)) {
     for (const Rule* rule : all_rules())
-      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
+      ev.findings.push_back(make(who, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
                                  "namespace " + ev.namespace_ + " is exempted by the policy", false));
     return ev;
   }
@@ -140,29 +146,29 @@ Evaluation Engine::evaluate(const json& object, const EvalContext& ctx) const {
     const RuleConfig* rc = policy.rule(rule->id());
     Enforcement enf = policy.enforcement(rule->id(), env);
     if (rc == nullptr || enf == Enforcement::off) {
-      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, Enforcement::off, "",
+      ev.findings.push_back(make(who, rule->id(), Outcome::skip, Enforcement::off, "",
                                  "off in environment " + env, false));
       continue;
     }
     if (!rule->applies_to(*w)) {
-      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, enf, "",
+      ev.findings.push_back(make(who, rule->id(), Outcome::skip, enf, "",
                                  "not applicable to " + w->kind_name(), false));
       continue;
     }
     const Workload& target_view = (parent && policy.targets(*rc, *parent)) ? *parent : *w;
     if (!policy.targets(*rc, target_view)) {
-      ev.findings.push_back(make(*w, rule->id(), Outcome::skip, enf, "",
+      ev.findings.push_back(make(who, rule->id(), Outcome::skip, enf, "",
                                  "not a target of this rule in the policy", false));
       continue;
     }
     RuleContext rctx{policy, *rc, env, ctx.set};
     std::vector<Verdict> verdicts = rule->check(*w, rctx);
     if (verdicts.empty()) {
-      ev.findings.push_back(make(*w, rule->id(), Outcome::pass, enf, "", "ok", false));
+      ev.findings.push_back(make(who, rule->id(), Outcome::pass, enf, "", "ok", false));
       continue;
     }
     for (Verdict& v : verdicts) {
-      Finding f = make(*w, rule->id(), v.outcome, enf, std::move(v.path), v.message,
+      Finding f = make(who, rule->id(), v.outcome, enf, std::move(v.path), v.message,
                        v.fixable && rc->fix && v.outcome == Outcome::fail);
       apply_exemption(f, ex.exemption, policy, env);
       ev.findings.push_back(std::move(f));
@@ -209,7 +215,7 @@ FixResult Engine::fix(const json& object, const EvalContext& ctx) const {
   }
   annotations[std::string(kMutatedAnnotation)] = join(std::vector<std::string>(ids.begin(), ids.end()), ",");
 
-  result.patch = json::diff(object, result.object);
+  result.patch = json_diff(object, result.object);
   result.evaluation = evaluate(result.object, ctx);
   return result;
 }
@@ -234,7 +240,7 @@ std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
       Enforcement enf = policy.enforcement(rule->id(), env);
       if (enf == Enforcement::off) continue;
       if (policy.namespace_exempt(w->namespace_())) continue;
-      Finding f = make(*w, rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
+      Finding f = make(w->display(), rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
                        sv.verdict.message, false);
       apply_exemption(f, read_exemption(w->annotations(), policy, now), policy, env);
       out.emplace_back(sv.index, std::move(f));
