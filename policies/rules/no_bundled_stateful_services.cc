@@ -25,21 +25,25 @@ class NoBundledStatefulServices final : public Rule {
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
     std::vector<Verdict> out;
-    const Labels labels = w.labels();
-    const Labels pod = w.pod_labels();
+    // Labels are read in place: this rule runs on every object, and copying label maps was most
+    // of its cost.
+    const json* meta = child(w.object(), "metadata");
+    const json* template_ = w.pod_template();
+    const json* template_meta = template_ ? child(*template_, "metadata") : nullptr;
+    const json* labels[] = {meta ? child(*meta, "labels") : nullptr,
+                            template_meta ? child(*template_meta, "labels") : nullptr};
     const json* spec = pod_spec(w);
     const json* containers = spec ? child(*spec, "containers") : nullptr;
     for (const BundledService& s : ctx.config.params.services) {
       std::string evidence, path;
-      const std::pair<const Labels*, std::string> sources[] = {
-          {&labels, "/metadata/labels/"}, {&pod, w.pod_template_pointer() + "/metadata/labels/"}};
       for (const char* key : {"app.kubernetes.io/name", "app"}) {
-        for (const auto& [l, prefix] : sources) {
-          auto it = l->find(key);
-          if (evidence.empty() && it != l->end() && listed(s.labels, it->second)) {
-            evidence = std::string("label ") + key + "=" + it->second;
-            path = prefix + pointer_token(key);
-          }
+        for (int src = 0; src < 2 && evidence.empty(); ++src) {
+          const json* value = labels[src] ? child(*labels[src], key) : nullptr;
+          if (value == nullptr || !value->is_string()) continue;
+          const std::string& v = value->get_ref<const std::string&>();
+          if (!listed(s.labels, v)) continue;
+          evidence = std::string("label ") + key + "=" + v;
+          path = (src == 0 ? std::string() : w.pod_template_pointer()) + "/metadata/labels/" + pointer_token(key);
         }
       }
       if (evidence.empty() && containers && containers->is_array()) {

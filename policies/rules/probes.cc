@@ -21,9 +21,10 @@ bool has_probe(const json& container, const char* key) {
 
 /// The probes the fix adds. haguard.libsonnet writes the same, so rendered objects need no patch.
 json tcp_probe(const std::string& port, bool liveness) {
-  json probe = {{"tcpSocket", {{"port", port}}}, {"periodSeconds", 10}};
+  json probe(json::value_t::object);
+  probe["tcpSocket"]["port"] = port;
+  probe["periodSeconds"] = liveness ? 10 : 5;
   if (liveness) probe["initialDelaySeconds"] = 15;
-  else probe["periodSeconds"] = 5;
   return probe;
 }
 
