@@ -1,0 +1,80 @@
+// Fuzz target: an AdmissionReview body through what the webhook does with it (routes.cc):
+// JSON parse, decode_review, handle_admission over the embedded default policy for /validate and
+// /mutate in several environments, encode_review and the final dump. Nothing may throw (the
+// server has no catch: an exception ends the process and blocks every deploy), validating answers
+// never carry a patch, and a mutating patch must apply to the object as received.
+//
+// Seeds are the admission cases (tests/cases/admission/*.json); a review's "haguardCase.parent",
+// when present, is used as the /scale parent, as the case runner's kube-apiserver stand-in does.
+
+#include <chrono>
+#include <string_view>
+
+#include "fuzz_check.h"
+#include "webhook/admission_handler.h"
+
+namespace {
+
+using haguard::webhook::json;
+namespace wh = haguard::webhook;
+
+const haguard::Engine& engine() {
+  static const haguard::Engine e{haguard::default_policy()};
+  return e;
+}
+
+void run(const wh::AdmissionRequest& request, wh::Endpoint endpoint, std::string_view env,
+         const json* parent, bool lookup_failed = false) {
+  wh::AdmissionInput in;
+  in.endpoint = endpoint;
+  in.environment = env;
+  in.request = &request;
+  in.engine = &engine();
+  in.scale_parent = parent;
+  in.parent_lookup_configured = parent != nullptr || lookup_failed;
+  if (lookup_failed) in.parent_lookup_error = "timed out";
+  // Fixed, so a crash replays; the cases' exemptions expire in 2026-12.
+  in.now = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
+  wh::AdmissionOutcome out = wh::handle_admission(in);
+  json body = wh::encode_review(request.api_version, request.uid, out.response, out.with_patch);
+  (void)body.dump(-1, ' ', false, json::error_handler_t::replace);
+
+  const json& r = body.at("response");
+  FUZZ_CHECK(r.contains("patch") == r.contains("patchType"), r.dump());
+  if (endpoint == wh::Endpoint::validate) FUZZ_CHECK(!r.contains("patch"), r.dump());
+  if (!r.contains("patch")) return;
+  FUZZ_CHECK(request.operation != "DELETE", r.dump());
+  FUZZ_CHECK(request.object != nullptr, r.dump());
+  try {
+    (void)request.object->patch(out.response.patch);
+  } catch (const json::exception& e) {
+    haguard::fuzz::fail(__FILE__, __LINE__, "the patch applies to the object",
+                        std::string(e.what()) + "\npatch: " + out.response.patch.dump());
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  json review = json::parse(data, data + size, nullptr, false);
+  if (review.is_discarded()) return 0;
+  json parent;
+  if (review.is_object()) {
+    if (auto c = review.find("haguardCase"); c != review.end()) {
+      if (c->is_object() && c->contains("parent")) parent = (*c)["parent"];
+      review.erase(c);
+    }
+  }
+  wh::DecodeResult decoded = wh::decode_review(review);
+  if (!decoded.request) {
+    FUZZ_CHECK(!decoded.error.empty(), "a rejected review says why");
+    return 0;
+  }
+  const json* parent_ptr = parent.is_object() && !parent.empty() ? &parent : nullptr;
+  for (wh::Endpoint endpoint : {wh::Endpoint::validate, wh::Endpoint::mutate})
+    for (std::string_view env : {"", "production", "staging", "no-such-env"})
+      run(*decoded.request, endpoint, env, parent_ptr);
+  if (!wh::scale_parent_kind(*decoded.request).empty() && parent_ptr)
+    run(*decoded.request, wh::Endpoint::mutate, "production", nullptr, true);
+  return 0;
+}
