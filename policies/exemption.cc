@@ -69,9 +69,17 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
                                   std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return std::nullopt;
-  auto tp = std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-            std::chrono::seconds(sec) - std::chrono::seconds(offset) + fraction;
-  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(tp);
+  const std::chrono::sys_seconds secs = std::chrono::sys_days(ymd) + std::chrono::hours(h) +
+                                        std::chrono::minutes(mi) + std::chrono::seconds(sec) -
+                                        std::chrono::seconds(offset);
+  // The clock counts nanoseconds in 64 bits (years 1678-2261): clamp rather than overflow.
+  using tp = std::chrono::system_clock::time_point;
+  constexpr auto kMax = std::chrono::floor<std::chrono::seconds>(tp::max().time_since_epoch()) -
+                        std::chrono::seconds(1);
+  constexpr auto kMin = std::chrono::ceil<std::chrono::seconds>(tp::min().time_since_epoch());
+  if (secs.time_since_epoch() > kMax) return tp::max();
+  if (secs.time_since_epoch() < kMin) return tp::min();
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(secs) + fraction;
 }
 
 bool Exemption::covers(std::string_view rule_id) const {

@@ -43,7 +43,8 @@ struct Exemption {
   bool covers(std::string_view rule_id) const;
 };
 
-/// Parses an RFC 3339 timestamp ("2026-12-01T06:00:00Z", offsets and fractions allowed).
+/// Parses an RFC 3339 timestamp ("2026-12-01T06:00:00Z", offsets and fractions allowed). Times
+/// beyond the clock's range (before 1678, after 2261) clamp to time_point::min() / max().
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s);
 
 /// Reads and judges the exemption annotations in `annotations` against the policy at time `now`.

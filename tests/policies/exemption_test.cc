@@ -27,6 +27,14 @@ TEST(Rfc3339, ParsesZuluOffsetsAndFractions) {
     EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
 }
 
+TEST(Rfc3339, ClampsBeyondTheClockRange) {  // found by exemption_fuzz: nanoseconds overflowed
+  using tp = std::chrono::system_clock::time_point;
+  EXPECT_EQ(parse_rfc3339("9999-12-31T23:59:59.5Z"), tp::max());
+  EXPECT_EQ(parse_rfc3339("2300-01-01T00:00:00Z"), tp::max());
+  EXPECT_EQ(parse_rfc3339("1013-12-01T06:00:00Z"), tp::min());
+  EXPECT_LT(*parse_rfc3339("2261-12-31T23:59:59Z"), tp::max());
+}
+
 TEST(Exemption, ValidListsRules) {
   Exemption e = read_exemption(ann("min-replicas, probes", "CHG-1", "2026-12-01T06:00:00Z"),
                                *default_policy(), kNow);
