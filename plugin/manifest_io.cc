@@ -623,6 +623,8 @@ Style choose_style(std::string_view s, bool is_key) {
 
 class YamlWriter {
  public:
+  static constexpr std::size_t kMaxImplicitKey = 1000;  // under YAML's 1024, counting bytes
+
   explicit YamlWriter(std::string& out) : out_(out) {}
 
   void document(const json& v) {
@@ -640,7 +642,16 @@ class YamlWriter {
     for (auto it = obj.begin(); it != obj.end(); ++it) {
       if (!(first && first_inline)) indent(ind);
       first = false;
+      const std::size_t key_start = out_.size();
       string(it.key(), ind, true, false);
+      // YAML limits implicit keys to 1024 characters: a longer one is written as an explicit
+      // key ("? key" then ": value" on the next line).
+      const bool explicit_key = out_.size() - key_start > kMaxImplicitKey;
+      if (explicit_key) {
+        out_.insert(key_start, "? ");
+        out_ += '\n';
+        indent(ind);
+      }
       out_ += ':';
       const json& v = it.value();
       if (v.is_object() && !v.empty()) {
@@ -648,7 +659,7 @@ class YamlWriter {
         mapping(v, ind + 2, false);
       } else if (v.is_array() && !v.empty()) {
         out_ += '\n';
-        sequence(v, ind, false);
+        sequence(v, explicit_key ? ind + 2 : ind, false);
       } else {
         out_ += ' ';
         scalar(v, ind, true);

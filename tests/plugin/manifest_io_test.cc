@@ -352,7 +352,10 @@ TEST(ManifestWrite, TrickyStringsRoundTrip) {
                                             "---\nx",
                                             "x\n---\ny",
                                             "...\n",
-                                            "\\n"};
+                                            "\\n",
+                                            // keys over YAML's 1024-character implicit key limit
+                                            std::string(1100, 'k'),
+                                            std::string(600, '\t')};
   json flat = json::object(), keys = json::object(), nested = json::array();
   for (std::size_t i = 0; i < strings.size(); ++i) {
     flat["k" + std::to_string(i)] = strings[i];
