@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "webhook/text.h"
 
@@ -23,8 +25,29 @@ constexpr std::size_t kMaxAuditValueBytes = 1024;
 
 }  // namespace
 
+namespace {
+
+/// Whether `v` nests arrays and objects more than `limit` levels deep. Iterative: the copies,
+/// comparisons and diffs the engine makes later recurse once per level.
+bool nested_deeper_than(const json& v, std::size_t limit) {
+  std::vector<std::pair<const json*, std::size_t>> stack{{&v, 1}};
+  while (!stack.empty()) {
+    auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    if (depth > limit) return true;
+    for (const json& child : *node) stack.emplace_back(&child, depth + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
 DecodeResult decode_review(const json& review) {
   if (!review.is_object()) return {std::nullopt, "the body is not a JSON object"};
+  if (nested_deeper_than(review, kMaxReviewDepth))
+    return {std::nullopt, "the review nests more than " + std::to_string(kMaxReviewDepth) +
+                              " levels deep"};
   AdmissionRequest r;
   r.api_version = string_at(review, "apiVersion");
   if (r.api_version != kAdmissionV1 && r.api_version != kAdmissionV1beta1)

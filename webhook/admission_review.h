@@ -39,6 +39,10 @@ struct DecodeResult {
   std::string error;  ///< why the review is malformed (HTTP 400)
 };
 
+/// Deepest nesting of arrays and objects a review may have (Kubernetes objects stay far below;
+/// a deeper one would overflow the stack in the recursive copies and diffs of the engine).
+inline constexpr std::size_t kMaxReviewDepth = 1000;
+
 /// Reads a parsed AdmissionReview. `review` must outlive the result.
 DecodeResult decode_review(const json& review);
 

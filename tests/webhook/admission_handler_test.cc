@@ -226,5 +226,20 @@ TEST(EncodeReview, EnforcesWhatTheApiserverAccepts) {
   EXPECT_EQ(d["status"]["code"], 403);
 }
 
+// Found by admission_review_fuzz: a 400 KB object of nested arrays overflowed the stack.
+TEST(DecodeReview, RejectsReviewsNestedTooDeep) {
+  auto nested = [](std::size_t depth) {
+    json d = deployment();
+    json v = json::array();
+    for (std::size_t i = 0; i < depth; ++i) v = json::array({std::move(v)});
+    d["spec"]["deep"] = std::move(v);
+    return review(d);
+  };
+  EXPECT_TRUE(decode_review(nested(900)).request);
+  DecodeResult d = decode_review(nested(kMaxReviewDepth));
+  EXPECT_FALSE(d.request);
+  EXPECT_NE(d.error.find("levels deep"), std::string::npos) << d.error;
+}
+
 }  // namespace
 }  // namespace haguard::webhook
