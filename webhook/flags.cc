@@ -49,6 +49,19 @@ FlagsResult parse_flags(int argc, char** argv) {
       ->envname("HAGUARD_SHUTDOWN_GRACE")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 300.0));
+  app.add_option("--handshake-timeout", f.handshake_timeout, "seconds a TLS handshake may take")
+      ->envname("HAGUARD_HANDSHAKE_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600u));
+  app.add_option("--header-timeout", f.header_timeout,
+                 "seconds to wait for a request's header, idle keep-alive connections included")
+      ->envname("HAGUARD_HEADER_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600u));
+  app.add_option("--body-timeout", f.body_timeout, "seconds to read a body once its header came")
+      ->envname("HAGUARD_BODY_TIMEOUT")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600u));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -33,6 +33,9 @@ Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, M
       drain_poll_timer_(ioc_),
       router_(RouterDeps{policies, certs, metrics, kube, draining_, !flags.client_ca.empty()}) {
   limits_.max_body = flags.max_body;
+  limits_.handshake = std::chrono::seconds(flags.handshake_timeout);
+  limits_.idle = std::chrono::seconds(flags.header_timeout);
+  limits_.body = std::chrono::seconds(flags.body_timeout);
 }
 
 bool Server::listen() {
