@@ -15,12 +15,14 @@
 
 #include "plugin/manifest_io.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <istream>
 #include <map>
 #include <streambuf>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -139,6 +141,12 @@ json resolve_scalar(const std::string& tag, std::string value) {
 // ---------------------------------------------------------------------------------------------
 // YAML: events to JSON
 
+/// Deepest nesting of mappings and sequences a document may have, in YAML and in JSON: what reads
+/// must stay shallow enough for the recursive copies, comparisons and writers downstream, and its
+/// YAML must read back (yaml-cpp 0.7's depth guard gives up near 500 levels).
+constexpr std::size_t kMaxDepth = 400;
+const std::string kTooDeep = "nested more than " + std::to_string(kMaxDepth) + " levels deep";
+
 /// A failure while building JSON from events (duplicate key, complex key, alias bomb).
 struct BuildError {
   YAML::Mark mark;
@@ -237,6 +245,7 @@ class JsonBuilder : public YAML::EventHandler {
   }
   void open(json empty, YAML::anchor_t anchor, const YAML::Mark& mark) {
     if (key_expected()) throw BuildError{mark, "a mapping key must be a scalar"};
+    if (stack_.size() >= kMaxDepth) throw BuildError{mark, kTooDeep};
     stack_.push_back(Frame{std::move(empty), anchor, mark, {}, false, false, {}, {}, 0});
   }
   void close() {
@@ -394,6 +403,9 @@ void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
         add_document(std::move(builder.root), p.line + builder.root_line + 1, builder.item_lines,
                      index, file, out);
       }
+    } catch (const YAML::DeepRecursion& e) {
+      int line = e.mark.is_null() ? p.line + 1 : p.line + e.mark.line + 1;
+      out.errors.push_back(ManifestError{std::string(file), index++, line, kTooDeep});
     } catch (const YAML::Exception& e) {
       int line = e.mark.is_null() ? p.line + 1 : p.line + e.mark.line + 1;
       out.errors.push_back(ManifestError{std::string(file), index++, line, e.msg});
@@ -428,8 +440,9 @@ class LineCounter {
 /// The end of the JSON object or array starting at `begin`, and where the elements of its
 /// "items" array (or its own elements, for an array) start.
 std::size_t scan_json_value(std::string_view t, std::size_t begin,
-                            std::vector<std::size_t>& item_starts) {
+                            std::vector<std::size_t>& item_starts, std::size_t& deepest) {
   int depth = 0;
+  deepest = 0;
   bool items_array = false, expect_item = false;
   std::string_view last_string;
   bool key_is_items = false;
@@ -451,7 +464,7 @@ std::size_t scan_json_value(std::string_view t, std::size_t begin,
         break;
       case '{':
       case '[':
-        ++depth;
+        deepest = std::max(deepest, static_cast<std::size_t>(++depth));
         if (depth == 1 && c == '[') items_array = expect_item = true;
         if (depth == 2 && c == '[' && key_is_items && t[begin] == '{')
           items_array = expect_item = true;
@@ -488,7 +501,13 @@ void read_json(std::string_view text, std::string_view file, ReadResult& out) {
       continue;
     }
     item_starts.clear();
-    std::size_t end = scan_json_value(text, pos, item_starts);
+    std::size_t deepest = 0;
+    std::size_t end = scan_json_value(text, pos, item_starts, deepest);
+    if (deepest > kMaxDepth) {
+      out.errors.push_back(ManifestError{std::string(file), index, line, kTooDeep});
+      pos = end;
+      continue;
+    }
     try {
       json doc = json::parse(text.data() + pos, text.data() + end);
       std::vector<int> item_lines;

@@ -177,6 +177,23 @@ TEST(ManifestRead, StrayCommaIsAnErrorNotAHang) {
   EXPECT_EQ(r.errors[0].line, 3);
 }
 
+// Found by manifest_stream_fuzz: 500 levels read from JSON did not read back from YAML (yaml-cpp:
+// "bad file"), and 100,000 overflowed the stack.
+TEST(ManifestRead, DeepNestingIsAnErrorNotACrash) {
+  for (std::size_t depth : {401u, 1000u, 100000u}) {
+    std::string open(depth, '['), close(depth, ']');
+    ReadResult j = read_manifests("{\"kind\": \"X\", \"a\": " + open + close + "}", "deep.json");
+    ASSERT_EQ(j.errors.size(), 1u);
+    EXPECT_NE(j.errors[0].message.find("levels deep"), std::string::npos) << j.errors[0].message;
+    ReadResult y = read_manifests("kind: X\na: " + open + close + "\n", "deep.yaml");
+    ASSERT_EQ(y.errors.size(), 1u);
+    EXPECT_NE(y.errors[0].message.find("levels deep"), std::string::npos) << y.errors[0].message;
+  }
+  ReadResult ok = read_manifests("{\"a\": " + std::string(399, '[') + std::string(399, ']') + "}", "ok");
+  ASSERT_TRUE(ok.errors.empty());
+  EXPECT_TRUE(read_manifests(write_yaml_stream(objects_of(ok)), "ok.yaml").errors.empty());
+}
+
 TEST(ManifestRead, NonMappingsAndDuplicateKeysAreErrors) {
   ReadResult r =
       read_manifests("- 1\n- 2\n---\njust a string\n---\nk: 1\nk: 2\n---\nkind: Ok\n", "n.yaml");
