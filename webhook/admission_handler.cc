@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policies/json_patch.h"
+
 namespace haguard::webhook {
 namespace {
 
@@ -11,6 +13,33 @@ bool has_deletion_timestamp(const json* obj) {
   if (md == obj->end() || !md->is_object()) return false;
   auto ts = md->find("deletionTimestamp");
   return ts != md->end() && !ts->is_null();
+}
+
+/// Whether `obj` has no metadata.namespace to judge by: absent, null or "". Metadata that is not an
+/// object (malformed) is left to the engine as it is.
+bool lacks_namespace(const json& obj) {
+  auto md = obj.find("metadata");
+  if (md == obj.end() || md->is_null()) return true;
+  if (!md->is_object()) return false;
+  auto ns = md->find("namespace");
+  return ns == md->end() || ns->is_null() ||
+         (ns->is_string() && ns->get_ref<const std::string&>().empty());
+}
+
+/// `fixed` (a fixed copy of `received` with metadata.namespace filled in) with that namespace
+/// taken out again, so the patch computed from it applies to the object as received.
+json without_filled_namespace(json fixed, const json& received) {
+  json& md = fixed["metadata"];
+  auto orig = received.find("metadata");
+  if (orig != received.end() && orig->is_object() && orig->contains("namespace"))
+    md["namespace"] = (*orig)["namespace"];
+  else
+    md.erase("namespace");
+  if (md.empty() && (orig == received.end() || orig->is_null())) {
+    if (orig == received.end()) fixed.erase("metadata");
+    else md = nullptr;
+  }
+  return fixed;
 }
 
 /// "Deployment prod/dapp: probes: ..." -> "probes: ..." when the prefix names this object.
@@ -104,10 +133,10 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   }
 
   // Objects of a namespaced CREATE may lack metadata.namespace; the engine names and exempts by it.
+  // The copy with the namespace is judged and fixed; the patch is against the object as received.
   const json* object = r.object;
   json with_namespace;
-  if (!r.namespace_.empty() && object->is_object() &&
-      object->value(json::json_pointer("/metadata/namespace"), std::string()).empty()) {
+  if (!r.namespace_.empty() && object->is_object() && lacks_namespace(*object)) {
     with_namespace = *object;
     with_namespace["metadata"]["namespace"] = r.namespace_;
     object = &with_namespace;
@@ -124,6 +153,8 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   Evaluation ev;
   if (in.endpoint == Endpoint::mutate) {
     FixResult fixed = engine.fix(*object, ctx);
+    if (object != r.object && !fixed.rules.empty())
+      fixed.patch = json_diff(*r.object, without_filled_namespace(std::move(fixed.object), *r.object));
     ev = std::move(fixed.evaluation);
     out.fixed_rules = fixed.rules;
     if (fixed.patch.is_array() && !fixed.patch.empty()) {

@@ -1,6 +1,8 @@
 // The pure admission handler and codec, in-process over the embedded default policy.
 #include "webhook/admission_handler.h"
 
+#include <optional>
+
 #include <gtest/gtest.h>
 
 #include "webhook/text.h"
@@ -115,6 +117,31 @@ TEST_F(HandlerTest, MutatePatchAppliesAndFixesWhatProductionEnforces) {
   // The fixed object passes /validate, and a second /mutate changes nothing.
   EXPECT_TRUE(run(review(fixed), Endpoint::validate, "production")["response"]["allowed"].get<bool>());
   EXPECT_FALSE(run(review(fixed), Endpoint::mutate, "production")["response"].contains("patch"));
+}
+
+// Found by admission_review_fuzz: the patch was computed against a copy with metadata.namespace
+// filled in from the request, so it did not apply to an object without metadata; metadata that is
+// a string or a namespace that is a number threw out of the handler.
+TEST_F(HandlerTest, MutatePatchAppliesToTheObjectAsReceivedWithoutNamespace) {
+  const std::vector<std::optional<json>> metadatas = {
+      std::nullopt, json(nullptr), json::object(), json{{"name", "dapp"}},
+      json{{"name", "dapp"}, {"namespace", ""}}};
+  for (const auto& metadata : metadatas) {
+    json obj = deployment(1);
+    if (metadata) obj["metadata"] = *metadata;
+    else obj.erase("metadata");
+    json res = run(review(obj), Endpoint::mutate, "production");
+    ASSERT_TRUE(res["response"].contains("patch")) << res.dump();
+    json fixed = obj.patch(decoded_patch(res));  // throws if the patch does not apply
+    EXPECT_EQ(fixed["spec"]["replicas"], 2);
+    EXPECT_EQ(fixed["metadata"].value("namespace", ""), "") << fixed["metadata"].dump();
+  }
+  for (const json& metadata : {json("dapp"), json{{"name", "dapp"}, {"namespace", 5}}}) {
+    json obj = deployment(1);
+    obj["metadata"] = metadata;
+    run(review(obj), Endpoint::mutate, "production");
+    run(review(obj), Endpoint::validate, "production");
+  }
 }
 
 TEST_F(HandlerTest, MutateOfCompliantObjectHasNoPatchFields) {
