@@ -66,6 +66,11 @@ DecodeResult decode_review(const json& review) {
   if (const json* res = object_at(*req, "resource")) r.resource = string_at(*res, "resource");
   r.sub_resource = string_at(*req, "subResource");
   r.operation = string_at(*req, "operation");
+  // Anything else would be skipped as "not judged", that is allowed: a malformed review must not
+  // be a way around the policy.
+  if (r.operation != "CREATE" && r.operation != "UPDATE" && r.operation != "DELETE" &&
+      r.operation != "CONNECT")
+    return {std::nullopt, "request.operation must be CREATE, UPDATE, DELETE or CONNECT"};
   r.namespace_ = string_at(*req, "namespace");
   r.name = string_at(*req, "name");
   if (const json* u = object_at(*req, "userInfo")) {
