@@ -115,7 +115,15 @@ Response Router::handle(const Request& req, bool client_verified) const {
         res = error(http::status::forbidden, "a client certificate signed by --client-ca is required",
                     req.version());
       } else {
-        res = admission(req, route);
+        try {
+          res = admission(req, route);
+        } catch (const std::exception& e) {
+          // A review the engine trips over must cost one answer, never the process (every admission
+          // in the cluster waits on it). The exception text names types, never the body.
+          log_event(spdlog::level::err, "review could not be judged", {{"error", e.what()}});
+          res = error(http::status::bad_request,
+                      std::string("the review could not be judged: ") + e.what(), req.version());
+        }
       }
       break;
   }
