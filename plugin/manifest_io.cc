@@ -11,12 +11,14 @@
 //   null: "", ~, null, Null, NULL          bool: true/True/TRUE, false/False/FALSE
 //   int: [-+]?[0-9]+ without a leading zero ("0755" stays a string), 0x.., 0o..
 //   float: [-+]?(.[0-9]+|[0-9]+(.[0-9]*)?)([eE][-+]?[0-9]+)?, again without a leading zero
-//   yes/no/on/off/y/n stay strings; .inf and .nan stay strings (JSON cannot hold them).
+//   yes/no/on/off/y/n stay strings; .inf and .nan stay strings (JSON cannot hold them), and so do
+//   numbers beyond a double's range ("1e999"), as Go's strconv makes them.
 
 #include "plugin/manifest_io.h"
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <istream>
 #include <map>
@@ -80,7 +82,9 @@ std::optional<json> parse_int(std::string_view s) {
     if (u <= static_cast<std::uint64_t>(INT64_MAX) + 1)
       return json(static_cast<std::int64_t>(0 - u));
   }
-  return json(std::strtod(std::string(s).c_str(), nullptr));  // too large: a float, as Go does
+  const double d = std::strtod(std::string(s).c_str(), nullptr);  // too large: a float, as Go does
+  if (!std::isfinite(d)) return std::nullopt;
+  return json(d);
 }
 
 /// Whether `s` is a YAML 1.2 core float (without leading zeros, without .inf/.nan).
@@ -117,7 +121,10 @@ json resolve_plain(std::string&& s) {
     if (s == "false" || s == "False" || s == "FALSE") return false;
   } else if (is_dec(c) || c == '-' || c == '+' || c == '.') {
     if (auto i = parse_int(s)) return std::move(*i);
-    if (is_float(s)) return std::strtod(s.c_str(), nullptr);
+    if (is_float(s)) {
+      const double d = std::strtod(s.c_str(), nullptr);
+      if (std::isfinite(d)) return d;
+    }
   }
   return std::move(s);
 }
@@ -524,6 +531,12 @@ void read_json(std::string_view text, std::string_view file, ReadResult& out) {
       }
       int err_line = e.byte > 0 ? lines.line_at(pos + e.byte - 1) : line;
       out.errors.push_back(ManifestError{std::string(file), index, err_line, msg});
+    } catch (const json::out_of_range& e) {
+      // A number beyond a double ("1e999"): "[json.exception.out_of_range.406] number overflow
+      // parsing '1e999'"; keep what follows the bracket.
+      std::string msg = e.what();
+      if (auto p = msg.find("] "); p != std::string::npos) msg.erase(0, p + 2);
+      out.errors.push_back(ManifestError{std::string(file), index, line, msg});
     }
     pos = end;
   }

@@ -194,6 +194,20 @@ TEST(ManifestRead, DeepNestingIsAnErrorNotACrash) {
   EXPECT_TRUE(read_manifests(write_yaml_stream(objects_of(ok)), "ok.yaml").errors.empty());
 }
 
+// Found by manifest_stream_fuzz: 1e999 in JSON threw out of read_manifests; in YAML it read as
+// infinity, which JSON cannot hold (written back as null).
+TEST(ManifestRead, NumbersBeyondADoubleAreNotInfinity) {
+  ReadResult y = read_manifests("kind: X\nx: 1e999\ny: -1e999\nz: " + std::string(400, '9') + "\n", "y");
+  ASSERT_TRUE(y.errors.empty());
+  EXPECT_EQ(y.documents[0].object["x"], "1e999");
+  EXPECT_EQ(y.documents[0].object["y"], "-1e999");
+  EXPECT_EQ(y.documents[0].object["z"], std::string(400, '9'));
+  ReadResult j = read_manifests("{\"kind\": \"X\", \"x\": 1e999}\n{\"kind\": \"Y\"}", "j.json");
+  ASSERT_EQ(j.errors.size(), 1u);
+  EXPECT_NE(j.errors[0].message.find("number overflow"), std::string::npos) << j.errors[0].message;
+  EXPECT_EQ(j.documents.size(), 1u);
+}
+
 TEST(ManifestRead, NonMappingsAndDuplicateKeysAreErrors) {
   ReadResult r =
       read_manifests("- 1\n- 2\n---\njust a string\n---\nk: 1\nk: 2\n---\nkind: Ok\n", "n.yaml");
