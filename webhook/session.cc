@@ -38,7 +38,9 @@ void Session::run() {
 
 void Session::stop_when_idle() {
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_ && self->buffer_.size() == 0 && !self->closed_)
+    // A connection that has not had its first request yet is left to send it (its client dialed
+    // before the listener closed and is writing now); it is closed after that answer.
+    if (self->idle_ && self->served_ && self->buffer_.size() == 0 && !self->closed_)
       beast::get_lowest_layer(self->stream_).socket().cancel();
   });
 }
@@ -59,7 +61,7 @@ void Session::on_handshake(beast::error_code ec) {
 }
 
 void Session::read_header() {
-  if (closing_.load()) return shutdown();
+  if (closing_.load() && served_) return shutdown();
   parser_.emplace();  // a fresh parser per message: limits and state never leak across requests
   parser_->body_limit(limits_.max_body);
   idle_ = true;
@@ -105,6 +107,7 @@ void Session::on_body(beast::error_code ec, std::size_t) {
   if (ec) return on_read_error(ec);
   Request req = parser_->release();
   Response res = router_.handle(req, client_verified_);
+  served_ = true;
   if (closing_.load()) res.keep_alive(false);
   write(std::move(res));
 }

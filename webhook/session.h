@@ -66,6 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool discard_deadline_set_ = false;
   std::unique_ptr<std::array<char, 16384>> scratch_;
   bool idle_ = false;
+  bool served_ = false;  ///< a request was answered: when closing, the connection may be closed idle
   bool closed_ = false;
 };
 
