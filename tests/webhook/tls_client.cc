@@ -147,6 +147,7 @@ HttpResult TlsClient::request(const std::string& method, const std::string& targ
     if (err.empty()) return r;
     // The server closed the idle connection: like Go's transport, retry once on a new one.
     r = HttpResult{};
+    r.retried = true;
   }
   if (std::string err = impl_->connect(r); !err.empty()) {
     r.error = err;

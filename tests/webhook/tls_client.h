@@ -14,6 +14,7 @@ struct HttpResult {
   std::map<std::string, std::string> headers;  ///< lowercase names
   std::string body;
   bool reused = false;       ///< sent over a connection opened by an earlier request
+  bool retried = false;      ///< the kept-alive connection failed; sent again on a new one
   std::string error;         ///< connect, handshake or I/O failure
   std::string alpn;          ///< negotiated ALPN protocol
   std::string tls_version;   ///< "TLSv1.3"

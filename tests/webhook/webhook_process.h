@@ -45,6 +45,7 @@ class WebhookProcess {
   bool running();
 
   unsigned short port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string log() const { return read_text(log_file_); }
   TlsClientOptions client_options() const;
   /// Options of the client that start() probes /readyz with (default: the CA only).
