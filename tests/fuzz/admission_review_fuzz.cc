@@ -1,8 +1,8 @@
 // Fuzz target: an AdmissionReview body through what the webhook does with it (routes.cc):
 // JSON parse, decode_review, handle_admission over the embedded default policy for /validate and
-// /mutate in several environments, encode_review and the final dump. Nothing may throw (the
-// server has no catch: an exception ends the process and blocks every deploy), validating answers
-// never carry a patch, and a mutating patch must apply to the object as received.
+// /mutate in several environments, encode_review and the final dump. Nothing may throw (routes
+// answer an exception with 400: a review that should have been judged is refused), validating
+// answers never carry a patch, and a mutating patch must apply to the object as received.
 //
 // Seeds are the admission cases (tests/cases/admission/*.json); a review's "haguardCase.parent",
 // when present, is used as the /scale parent, as the case runner's kube-apiserver stand-in does.
