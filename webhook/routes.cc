@@ -130,7 +130,9 @@ Response Router::handle(const Request& req, bool client_verified) const {
   if (req.method() == http::verb::head) {
     res.body().clear();
   }
-  res.keep_alive(req.keep_alive());
+  // Draining: every answer closes its connection, so that when the listener closes no client is
+  // left holding a kept-alive connection it may be writing a request into.
+  res.keep_alive(req.keep_alive() && !deps_.draining.load());
   return res;
 }
 
