@@ -17,14 +17,16 @@ void setup_logging(std::string_view level) {
 
 void log_event(spdlog::level::level_enum level, std::string_view msg, const nlohmann::json& fields) {
   if (!spdlog::default_logger_raw()->should_log(level)) return;
-  nlohmann::json line = nlohmann::json::object();
-  line["msg"] = msg;
-  if (fields.is_object())
-    for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  // Drop the braces: the pattern supplies them around time and level.
-  text.front() = ',';
-  text.pop_back();
+  // The line is ,"msg":...,<fields>: the pattern supplies the braces around time and level.
+  // Fields are dumped in place, not copied into a new object (every admission logs a line).
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  std::string text = ",\"msg\":" + nlohmann::json(msg).dump(-1, ' ', false, kReplace);
+  if (fields.is_object() && !fields.empty()) {
+    std::string rest = fields.dump(-1, ' ', false, kReplace);
+    rest.front() = ',';
+    rest.pop_back();
+    text += rest;
+  }
   spdlog::default_logger_raw()->log(level, "{}", text);
 }
 

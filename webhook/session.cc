@@ -28,6 +28,10 @@ Session::Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, co
       closing_(closing) {}
 
 void Session::run() {
+  // An answer longer than a TCP segment must not wait for the client's (delayed) ACK of the
+  // first segments before its last one leaves: no Nagle, as nginx's tcp_nodelay.
+  beast::error_code ignored;
+  beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ignored);
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     beast::get_lowest_layer(self->stream_).expires_after(self->limits_.handshake);
     self->stream_.async_handshake(
