@@ -16,7 +16,8 @@
 # Environment: DURATION (10s), REPEATS (3), STARTS (10), POINTS (all: validate-small
 # mutate-small validate-large mutate-large validate-large-c1 mutate-large-c1), THREADS (the
 # webhook's --threads and nginx's worker_processes; default: the number of cores),
-# SKIP_BUILD=1, PORT (first of the ports used; 28443), KEEP=1 keeps the temp dir.
+# SKIP_BUILD=1, WEBHOOK (the binary labelled haguard; default: build-perf's), PORT (first of
+# the ports used; 28443), KEEP=1 keeps the temp dir.
 # Needs: wrk nginx python3 jq openssl curl (scripts/install-deps --bench).
 set -euo pipefail
 
@@ -37,7 +38,7 @@ fi
 
 # The servers, in the order they take turns: webhook binaries, then nginx.
 labels=(haguard)
-bins=("$root/build-perf/webhook/haguard-webhook")
+bins=("${WEBHOOK:-$root/build-perf/webhook/haguard-webhook}")
 for arg in "$@"; do
   labels+=("${arg%%=*}")
   bins+=("$(realpath "${arg#*=}")")
@@ -155,6 +156,7 @@ for point in $points; do
   for rep in $(seq 1 "$repeats"); do
     for i in "${!labels[@]}"; do
       # Sample resident memory while wrk runs; keep the highest.
+      mem_kb VmRSS "$i" >"$tmp/peak"
       (peak=0; while sleep 0.25; do v=$(mem_kb VmRSS "$i"); [ "$v" -gt "$peak" ] && peak=$v
          echo "$peak" >"$tmp/peak"; done) &
       sampler=$!
