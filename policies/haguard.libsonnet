@@ -11,7 +11,18 @@
 // limit, and a RollingUpdate strategy. pdbFor() adds the matching PodDisruptionBudget.
 //
 // Written for the C++ jsonnet VM: no std.format / `%`, no std.manifestYaml*, no deep recursion.
-// Strings are joined with `+`; objects are merged with `+`.
+// Strings are joined with `+`; objects are merged with `+`. That VM (libjsonnet 0.18, as Debian
+// ships it) runs `==` and `!=` through std.equals, and std.isArray, objectHas, objectFields, max,
+// get and toString as jsonnet code: 10 to 40 times the cost of the builtins underneath (~130k
+// instructions for one `==`). The locals below call the builtins; `bench/plugin/run.sh` measures
+// a 1,000-object render.
+local eq(a, b) = std.primitiveEquals(a, b);  // a and b: strings, numbers, booleans or null
+local has(o, f) = std.objectHasEx(o, f, false);
+local fields(o) = std.objectFieldsEx(o, false);
+local typeIs(v, t) = std.primitiveEquals(std.type(v), t);
+local max(a, b) = if a > b then a else b;
+local get(o, f, default) = if std.objectHasEx(o, f, false) then o[f] else default;
+local toString(v) = if typeIs(v, 'string') then v else '' + v;
 {
   // --- settings a program can read -------------------------------------------------------------
   // Ext vars set by `haguard render` (empty strings when run elsewhere with -V).
@@ -41,36 +52,36 @@
   container(name, image, opts={}):: (
     local o = { port: 8080, env: {}, envFrom: [], resources: $.defaultResources, probePath: null,
                 startupSeconds: 0 } + opts;
-    local handler = if o.probePath == null
+    local handler = if eq(o.probePath, null)
     then { tcpSocket: { port: $.httpPortName } }
     else { httpGet: { path: o.probePath, port: $.httpPortName } };
+    // Optional fields are named by `[if ...]` (a null name leaves the field out) rather than merged
+    // in with `+`: the C++ VM pays for every level of object inheritance on each field it reads.
     {
       name: name,
       image: image,
       ports: [{ name: $.httpPortName, containerPort: o.port, protocol: 'TCP' }],
-      env: if std.isArray(o.env) then o.env else $.envList(o.env),
+      env: if typeIs(o.env, 'array') then o.env else $.envList(o.env),
       resources: o.resources,
       livenessProbe: handler { initialDelaySeconds: 15, periodSeconds: 10, failureThreshold: 3 },
       readinessProbe: handler { periodSeconds: 5, failureThreshold: 3 },
+      [if std.length(o.envFrom) > 0 then 'envFrom']: o.envFrom,
+      [if has(o, 'command') then 'command']: o.command,
+      [if has(o, 'args') then 'args']: o.args,
+      [if o.startupSeconds > 0 then 'startupProbe']:
+        handler { periodSeconds: 5, failureThreshold: max(1, std.ceil(o.startupSeconds / 5)) },
     }
-    + (if std.length(o.envFrom) > 0 then { envFrom: o.envFrom } else {})
-    + (if std.objectHas(o, 'command') then { command: o.command } else {})
-    + (if std.objectHas(o, 'args') then { args: o.args } else {})
-    + (if o.startupSeconds > 0
-       then { startupProbe: handler { periodSeconds: 5,
-                                      failureThreshold: std.max(1, std.ceil(o.startupSeconds / 5)) } }
-       else {})
   ),
 
   // {A: 'x', B: {secret: 's', key: 'k'}, C: {configMap: 'c', key: 'k'}} -> EnvVar list, sorted.
   envList(env):: [
     local v = env[k];
-    if std.isObject(v) && std.objectHas(v, 'secret')
+    if typeIs(v, 'object') && has(v, 'secret')
     then { name: k, valueFrom: { secretKeyRef: { name: v.secret, key: v.key } } }
-    else if std.isObject(v) && std.objectHas(v, 'configMap')
+    else if typeIs(v, 'object') && has(v, 'configMap')
     then { name: k, valueFrom: { configMapKeyRef: { name: v.configMap, key: v.key } } }
-    else { name: k, value: if std.isString(v) then v else std.toString(v) }
-    for k in std.objectFields(env)
+    else { name: k, value: toString(v) }
+    for k in fields(env)
   ],
 
   // --- pod spec pieces -------------------------------------------------------------------------
@@ -90,6 +101,10 @@
     labelSelector: { matchLabels: selector },
   }],
 
+  // The deployment() opts that go on to container().
+  containerOptions:: { port: true, env: true, envFrom: true, resources: true, command: true, args: true,
+                       probePath: true, startupSeconds: true },
+
   // --- workloads -------------------------------------------------------------------------------
   // An HA Deployment. `opts`: replicas (2), component, labels (extra), annotations,
   // podAnnotations, containers (extra containers), serviceAccountName, plus container() opts.
@@ -98,31 +113,36 @@
                 containers: [] } + opts;
     local selector = $.selectorLabels(name, o.component);
     local labels = selector + o.labels;
+    // An object lookup, not std.member: the C++ VM runs std.member in jsonnet (std.count over a
+    // filter), and it was half the cost of a 1,000-object render (bench/plugin/run.sh).
     local containerOpts = {
       [k]: opts[k]
-      for k in std.objectFields(opts)
-      if std.member(['port', 'env', 'envFrom', 'resources', 'command', 'args', 'probePath',
-                     'startupSeconds'], k)
+      for k in fields(opts)
+      if has($.containerOptions, k)
     };
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: name, labels: labels }
-                + (if std.length(o.annotations) > 0 then { annotations: o.annotations } else {}),
+      metadata: {
+        name: name,
+        labels: labels,
+        [if std.length(o.annotations) > 0 then 'annotations']: o.annotations,
+      },
       spec: {
         replicas: o.replicas,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels: labels }
-                    + (if std.length(o.podAnnotations) > 0
-                       then { annotations: o.podAnnotations } else {}),
+          metadata: {
+            labels: labels,
+            [if std.length(o.podAnnotations) > 0 then 'annotations']: o.podAnnotations,
+          },
           spec: {
             containers: [$.container(name, image, containerOpts)] + o.containers,
             affinity: $.softAntiAffinity(selector),
             topologySpreadConstraints: $.zoneSpread(selector),
-          } + (if std.objectHas(o, 'serviceAccountName')
-               then { serviceAccountName: o.serviceAccountName } else {}),
+            [if has(o, 'serviceAccountName') then 'serviceAccountName']: o.serviceAccountName,
+          },
         },
       },
     }
@@ -140,7 +160,7 @@
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
     metadata: { name: workload.metadata.name, labels: workload.metadata.labels }
-              + (if std.objectHas(workload.metadata, 'namespace')
+              + (if has(workload.metadata, 'namespace')
                  then { namespace: workload.metadata.namespace } else {}),
     spec: { maxUnavailable: 1, selector: { matchLabels: workload.spec.selector.matchLabels } },
   },
@@ -150,7 +170,7 @@
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: workload.metadata.name, labels: workload.metadata.labels }
-              + (if std.objectHas(workload.metadata, 'namespace')
+              + (if has(workload.metadata, 'namespace')
                  then { namespace: workload.metadata.namespace } else {}),
     spec: {
       type: 'ClusterIP',
@@ -166,7 +186,7 @@
     metadata: { name: workload.metadata.name, labels: workload.metadata.labels },
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.metadata.name },
-      minReplicas: std.max(2, workload.spec.replicas),
+      minReplicas: max(2, workload.spec.replicas),
       maxReplicas: maxReplicas,
       metrics: [{ type: 'Resource',
                   resource: { name: 'cpu', target: { type: 'Utilization',
@@ -191,8 +211,8 @@
             backend: { service: { name: r.service, port: { name: $.httpPortName } } },
           } for r in routes] },
         }],
-      } + (if o.className != null then { ingressClassName: o.className } else {})
-        + (if o.tlsSecret != null then { tls: [{ hosts: [host], secretName: o.tlsSecret }] } else {}),
+      } + (if !eq(o.className, null) then { ingressClassName: o.className } else {})
+        + (if !eq(o.tlsSecret, null) then { tls: [{ hosts: [host], secretName: o.tlsSecret }] } else {}),
     }
   ),
 
@@ -203,26 +223,26 @@
   // Returns { configMap: the non-secret settings, envFrom: container envFrom reading it,
   //           env: container env map of the secret references }.
   externalDatastores(name, ds):: (
-    local pg = if std.objectHas(ds, 'postgres') then ds.postgres else null;
-    local rd = if std.objectHas(ds, 'redis') then ds.redis else null;
-    local os = if std.objectHas(ds, 'objectStorage') then ds.objectStorage else null;
+    local pg = if has(ds, 'postgres') then ds.postgres else null;
+    local rd = if has(ds, 'redis') then ds.redis else null;
+    local os = if has(ds, 'objectStorage') then ds.objectStorage else null;
     local data =
-      (if pg != null then {
+      (if !eq(pg, null) then {
          POSTGRES_HOST: pg.host,
-         POSTGRES_PORT: std.toString(std.get(pg, 'port', 5432)),
+         POSTGRES_PORT: toString(get(pg, 'port', 5432)),
          POSTGRES_DATABASE: pg.database,
          POSTGRES_USER: pg.user,
-         POSTGRES_SSLMODE: std.get(pg, 'sslMode', 'require'),
+         POSTGRES_SSLMODE: get(pg, 'sslMode', 'require'),
        } else {})
-      + (if rd != null then {
+      + (if !eq(rd, null) then {
            REDIS_HOST: rd.host,
-           REDIS_PORT: std.toString(std.get(rd, 'port', 6379)),
-           REDIS_TLS: if std.get(rd, 'tls', true) then 'true' else 'false',
+           REDIS_PORT: toString(get(rd, 'port', 6379)),
+           REDIS_TLS: if get(rd, 'tls', true) then 'true' else 'false',
          } else {})
-      + (if os != null then {
+      + (if !eq(os, null) then {
            S3_ENDPOINT: os.endpoint,
            S3_BUCKET: os.bucket,
-           S3_REGION: std.get(os, 'region', 'us-east-1'),
+           S3_REGION: get(os, 'region', 'us-east-1'),
          } else {});
     {
       configMap: {
@@ -232,13 +252,13 @@
         data: data,
       },
       envFrom: [{ configMapRef: { name: name } }],
-      env: (if pg != null && std.objectHas(pg, 'passwordSecret')
+      env: (if !eq(pg, null) && has(pg, 'passwordSecret')
             then { POSTGRES_PASSWORD: { secret: pg.passwordSecret.name, key: pg.passwordSecret.key } }
             else {})
-           + (if rd != null && std.objectHas(rd, 'passwordSecret')
+           + (if !eq(rd, null) && has(rd, 'passwordSecret')
               then { REDIS_PASSWORD: { secret: rd.passwordSecret.name, key: rd.passwordSecret.key } }
               else {})
-           + (if os != null && std.objectHas(os, 'credentialsSecret') then {
+           + (if !eq(os, null) && has(os, 'credentialsSecret') then {
                 S3_ACCESS_KEY_ID: { secret: os.credentialsSecret.name,
                                     key: os.credentialsSecret.accessKeyKey },
                 S3_SECRET_ACCESS_KEY: { secret: os.credentialsSecret.name,
