@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Plugin benchmarks (issue 6), each beside its reference, medians of hyperfine runs:
+#   1. `haguard render` on plugin/examples/dalp vs the bare `jsonnet` CLI (same Debian libjsonnet,
+#      JSON output) evaluating the same program with the same ext vars and library path;
+#   2. a generated application of 1,000 objects built with haguard.libsonnet, same comparison;
+#   3. `haguard check` on the files of ../shared/corpus: MB/s of YAML read, and of the same
+#      objects as JSON.
+# Usage: bash bench/plugin/run.sh [runs]   (needs `bash scripts/install-deps --bench`)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-20}
+root=$PWD
+build=${HAGUARD_BENCH_BUILD:-build-bench}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHAGUARD_BUILD_TESTS=OFF \
+  -DHAGUARD_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" --target haguard >/dev/null
+haguard=$root/$build/plugin/haguard
+corpus=${HAGUARD_CORPUS_DIR:-$root/../shared/corpus}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The example inside a repository of its own, as Argo CD checks it out.
+mkdir -p "$work/repo/.git" "$work/repo/apps"
+cp -r plugin/examples/dalp "$work/repo/apps/dalp"
+mkdir -p "$work/lib" && cp policies/haguard.libsonnet "$work/lib/"
+
+# The generated application: 334 dApps, each with its PDB and Service (1,002 objects).
+mkdir -p "$work/repo/apps/big"
+cat > "$work/repo/apps/big/main.jsonnet" <<'JSONNET'
+local h = import 'haguard.libsonnet';
+std.flattenArrays([
+  local d = h.dApp('svc-' + i, 'ghcr.io/settlemint/dalp-dapp:2.1.0', { replicas: 2 + i % 2 });
+  [d, h.pdbFor(d), h.serviceFor(d)]
+  for i in std.range(1, 334)
+])
+JSONNET
+
+ext=(--ext-str environment=production --ext-str appName=dalp --ext-str appNamespace=dalp-prod
+     --ext-str revision=HEAD --ext-str kubeVersion= --ext-str kubeApiVersions=)
+median() {  # median of hyperfine's times for command $2 in $1 (seconds)
+  python3 -c "import json,statistics,sys; r=json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]; print(statistics.median(r['times']))" "$1" "$2"
+}
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+for app in dalp big; do
+  dir=$work/repo/apps/$app
+  count=$(cd "$dir" && "$haguard" render -e production | grep -c '^kind:')
+  hyperfine -N -w 3 -r "$runs" --export-json "$work/$app.json" \
+    -n "haguard render ($app, $count objects)" "bash -c 'cd $dir && exec $haguard render -e production -n dalp-prod'" \
+    -n "jsonnet CLI ($app)" "bash -c 'cd $dir && exec jsonnet -J . -J lib -J vendor -J $work/lib ${ext[*]} main.jsonnet'" \
+    >/dev/null
+  h=$(median "$work/$app.json" 0); j=$(median "$work/$app.json" 1)
+  python3 -c "import sys; h,j=float(sys.argv[1]),float(sys.argv[2]); print(f'| render {sys.argv[3]} ({sys.argv[4]} objects) | {h*1000:.0f} ms | jsonnet CLI {j*1000:.0f} ms | {h/j:.2f}x |')" "$h" "$j" "$app" "$count"
+done
+echo
+
+# check: YAML as written by other projects; beside it, the same objects as one JSON document per
+# line through the same command, and PyYAML's C loader (libyaml) reading the YAML alone.
+echo "| input | haguard check | MB/s | same objects as JSON | PyYAML CLoader (read only) |"
+echo "|---|---|---|---|---|"
+for f in "$corpus"/*.yaml; do
+  name=$(basename "$f")
+  /usr/bin/python3 -c "import sys,yaml,json; [print(json.dumps(d)) for d in yaml.load_all(open(sys.argv[1]), Loader=yaml.CSafeLoader) if d]" "$f" > "$work/$name.json"
+  hyperfine -N -i -w 3 -r "$runs" --export-json "$work/check.json" \
+    -n "check $name" "$haguard check -e production -o json $f" \
+    -n "check $name as JSON" "$haguard check -e production -o json $work/$name.json" \
+    -n "pyyaml $name" "/usr/bin/python3 -c 'import sys,yaml; list(yaml.load_all(open(sys.argv[1]), Loader=yaml.CSafeLoader))' $f" \
+    >/dev/null
+  python3 - "$work/check.json" "$f" "$work/$name.json" "$name" <<'PY'
+import json, os, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+t = [statistics.median(x["times"]) for x in r]
+yb, jb = os.path.getsize(sys.argv[2]), os.path.getsize(sys.argv[3])
+print(f"| {sys.argv[4]} ({yb/1024:.0f} KiB YAML) | {t[0]*1000:.1f} ms | {yb/t[0]/1e6:.1f} | "
+      f"{t[1]*1000:.1f} ms, {jb/t[1]/1e6:.1f} MB/s | {t[2]*1000:.1f} ms (incl. Python start) |")
+PY
+done
