@@ -255,16 +255,17 @@ SetFixResult Engine::fix_set(const std::vector<const json*>& objects,
   SetFixResult out;
   out.objects.reserve(objects.size());
   out.rules.reserve(objects.size());
-  auto env_of = [&](std::size_t i) -> std::string_view {
-    return i < environments.size() ? std::string_view(environments[i]) : std::string_view();
+  // Object i is judged in its own environment, with `set` known for HPA awareness.
+  auto context_for = [&](std::size_t i, const ObjectSet& set) {
+    EvalContext ctx;
+    ctx.environment = i < environments.size() ? std::string_view(environments[i]) : std::string_view();
+    ctx.now = now;
+    ctx.set = &set;
+    return ctx;
   };
   const ObjectSet before(objects);
   for (std::size_t i = 0; i < objects.size(); ++i) {
-    EvalContext ctx;
-    ctx.environment = env_of(i);
-    ctx.now = now;
-    ctx.set = &before;
-    FixResult fixed = fix(*objects[i], ctx);
+    FixResult fixed = fix(*objects[i], context_for(i, before));
     out.objects.push_back(std::move(fixed.object));
     out.rules.push_back(std::move(fixed.rules));
   }
@@ -273,11 +274,8 @@ SetFixResult Engine::fix_set(const std::vector<const json*>& objects,
   for (const json& o : out.objects) after.push_back(&o);
   const ObjectSet set(after);
   for (std::size_t i = 0; i < after.size(); ++i) {
-    EvalContext ctx;
-    ctx.environment = env_of(i);
-    ctx.now = now;
-    ctx.set = &set;
-    for (Finding& f : evaluate(*after[i], ctx).findings) out.findings.emplace_back(i, std::move(f));
+    for (Finding& f : evaluate(*after[i], context_for(i, set)).findings)
+      out.findings.emplace_back(i, std::move(f));
   }
   for (auto& entry : evaluate_set(set, environments, now)) out.findings.push_back(std::move(entry));
   return out;
