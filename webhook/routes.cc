@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "webhook/admission_handler.h"
+#include "webhook/heap_trim.h"
 #include "webhook/log.h"
+#include "webhook/review_reader.h"
 #include "webhook/text.h"
 
 namespace haguard::webhook {
@@ -161,9 +163,10 @@ Response Router::admission(const Request& req, const Route& route) const {
   if (!is_json_content_type(req[http::field::content_type]))
     return error(http::status::unsupported_media_type, "Content-Type must be application/json",
                  req.version());
-  auto review = nlohmann::json::parse(req.body(), nullptr, false);
-  if (review.is_discarded())
-    return error(http::status::bad_request, "the body is not valid JSON", req.version());
+  note_body(req.body().size());
+  ReadReview read = read_review(req.body());
+  if (!read.error.empty()) return error(http::status::bad_request, read.error, req.version());
+  const json& review = read.review;
   DecodeResult decoded = decode_review(review);
   if (!decoded.request)
     return error(http::status::bad_request, decoded.error, req.version());

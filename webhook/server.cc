@@ -5,6 +5,7 @@
 
 #include <boost/asio/strand.hpp>
 
+#include "webhook/heap_trim.h"
 #include "webhook/log.h"
 
 namespace haguard::webhook {
@@ -101,6 +102,7 @@ void Server::schedule_reload() {
     if (ec || closing_) return;
     certs_.poll();
     policies_.poll();
+    trim_heap_if_needed();
     schedule_reload();
   });
 }

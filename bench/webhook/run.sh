@@ -158,7 +158,7 @@ for point in $points; do
       # Sample resident memory while wrk runs; keep the highest.
       mem_kb VmRSS "$i" >"$tmp/peak"
       (peak=0; while sleep 0.25; do v=$(mem_kb VmRSS "$i"); [ "$v" -gt "$peak" ] && peak=$v
-         echo "$peak" >"$tmp/peak"; done) &
+         echo "$peak" >"$tmp/peak.new"; mv "$tmp/peak.new" "$tmp/peak"; done) &
       sampler=$!
       cpu0=$(cpu_ticks "$i")
       line="$(wrk "${conns[@]}" -d "$duration" --latency --timeout 10s -s "$here/post.lua" \

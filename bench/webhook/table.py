@@ -14,7 +14,7 @@ for line in open(sys.argv[1]):
         labels.append(f[1])
     if f[0] == "wrk":
         fields = dict(kv.split("=") for kv in f[4].split()[1:])
-        wrk[(f[2], f[1])].append((int(f[3]), {k: float(v) for k, v in fields.items()}, int(f[5])))
+        wrk[(f[2], f[1])].append((int(f[3]), {k: float(v) for k, v in fields.items()}, int(f[5] or 0)))
     elif f[0] == "mem":
         mem[f[1]][f[2]] = int(f[3])
     elif f[0] == "ready":

@@ -1,0 +1,224 @@
+// read_review against nlohmann::json::parse, the parser it replaces on the request path: the same
+// bodies accepted and refused, the same values, and request.oldObject cut down to its metadata.
+
+#include "webhook/review_reader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "webhook/admission_review.h"
+
+namespace haguard::webhook {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// What read_review must give: nlohmann's parse with oldObject's members but metadata removed.
+json expected(std::string_view body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("request") && j["request"].is_object()) {
+    json& req = j["request"];
+    if (req.contains("oldObject") && req["oldObject"].is_object()) {
+      json kept = json::object();
+      if (req["oldObject"].contains("metadata")) kept["metadata"] = req["oldObject"]["metadata"];
+      req["oldObject"] = std::move(kept);
+    }
+  }
+  return j;
+}
+
+/// Same value, same number kinds (dump differs for 1 vs 1.0), same result either way.
+void expect_same_as_nlohmann(std::string_view body, const std::string& what) {
+  ReadReview r = read_review(body);
+  json want = expected(body);
+  if (want.is_discarded()) {
+    EXPECT_FALSE(r.error.empty()) << what << ": nlohmann refuses it, read_review accepted "
+                                  << r.review.dump();
+    return;
+  }
+  ASSERT_TRUE(r.error.empty()) << what << ": " << r.error;
+  EXPECT_EQ(r.review, want) << what;
+  EXPECT_EQ(r.review.dump(), want.dump()) << what;
+}
+
+std::vector<fs::path> case_files() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(fs::path(HAGUARD_CASES_DIR) / "admission"))
+    if (e.path().extension() == ".json") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+json update_review(std::size_t env_count) {
+  json container = {{"name", "dapp"}, {"image", "ghcr.io/settlemint/dapp:1.0"}, {"env", json::array()}};
+  for (std::size_t i = 0; i < env_count; ++i)
+    container["env"].push_back({{"name", "SETTING_" + std::to_string(i)},
+                                {"value", "https://indexer-" + std::to_string(i) + ".svc:8443/v1"}});
+  json object = {{"apiVersion", "apps/v1"},
+                 {"kind", "StatefulSet"},
+                 {"metadata", {{"name", "indexer"}, {"namespace", "prod"},
+                               {"annotations", {{"a", "1"}}}}},
+                 {"spec", {{"replicas", 3}, {"template", {{"spec", {{"containers", {container}}}}}}}},
+                 {"status", {{"replicas", 3}, {"ratio", 0.5}, {"delta", -2}}}};
+  json old = object;
+  old["metadata"]["annotations"]["a"] = "0";
+  old["spec"]["replicas"] = 2;
+  return {{"apiVersion", "admission.k8s.io/v1"},
+          {"kind", "AdmissionReview"},
+          {"request", {{"uid", "u-1"}, {"operation", "UPDATE"}, {"object", object},
+                       {"oldObject", old}}}};
+}
+
+TEST(ReadReview, EveryAdmissionCaseReadsAsNlohmannParsesIt) {
+  auto files = case_files();
+  ASSERT_GT(files.size(), 40u);
+  std::size_t with_old = 0;
+  for (const auto& f : files) {
+    const std::string text = slurp(f);
+    expect_same_as_nlohmann(text, f.filename().string());
+    ReadReview r = read_review(text);
+    ASSERT_TRUE(r.error.empty()) << f;
+    const json& req = r.review.at("request");
+    // The object the engine judges is whole; an old object keeps its metadata only.
+    EXPECT_EQ(req.value("object", json()), json::parse(text)["request"].value("object", json()));
+    if (req.contains("oldObject") && req["oldObject"].is_object()) {
+      ++with_old;
+      for (const auto& [k, v] : req["oldObject"].items()) EXPECT_EQ(k, "metadata") << f;
+      EXPECT_EQ(req["oldObject"].value("metadata", json()),
+                json::parse(text)["request"]["oldObject"].value("metadata", json()));
+    }
+  }
+  EXPECT_GT(with_old, 5u) << "the cases should include UPDATEs with an oldObject";
+}
+
+TEST(ReadReview, KeepsOnlyTheOldObjectsMetadataAndDecodesTheSame) {
+  const json review = update_review(3);
+  ReadReview r = read_review(review.dump());
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.review["request"]["oldObject"],
+            json({{"metadata", review["request"]["oldObject"]["metadata"]}}));
+  EXPECT_EQ(r.review["request"]["object"], review["request"]["object"]);
+
+  // What the handler and the engine read of the old object is all there.
+  DecodeResult a = decode_review(review), b = decode_review(r.review);
+  ASSERT_TRUE(a.request && b.request);
+  ASSERT_TRUE(a.request->old_object && b.request->old_object);
+  EXPECT_EQ((*a.request->old_object)["metadata"], (*b.request->old_object)["metadata"]);
+  EXPECT_EQ(*a.request->object, *b.request->object);
+  EXPECT_EQ(a.request->operation, b.request->operation);
+}
+
+TEST(ReadReview, PrunesOnlyRequestOldObject) {
+  // oldObject that is not an object is kept as it is (decode_review judges it); the name
+  // elsewhere in the document is not special.
+  for (std::string body : {
+           R"({"request":{"oldObject":null}})",
+           R"({"request":{"oldObject":"x"}})",
+           R"({"request":{"oldObject":[{"spec":1}]}})",
+           R"({"request":{"oldObject":{}}})",
+           R"({"request":{"oldObject":{"spec":{"a":1}}}})",
+           R"({"request":{"oldObject":{"metadata":{"name":"a"},"metadata":{"name":"b"},"spec":2}}})",
+           R"({"request":{"object":{"oldObject":{"spec":1},"request":{"oldObject":{"spec":1}}}}})",
+           R"({"oldObject":{"spec":1},"x":{"request":{"oldObject":{"spec":1}}}})",
+           R"([{"request":{"oldObject":{"spec":1}}}])",
+           R"({"request":[{"oldObject":{"spec":1}}]})",
+           R"({"request":{"oldObject":{"spec":1}},"request":{"oldObject":{"spec":2,"metadata":3}}})",
+       })
+    expect_same_as_nlohmann(body, body);
+  ReadReview r = read_review(R"({"request":{"object":{"oldObject":{"spec":1}}}})");
+  EXPECT_EQ(r.review["request"]["object"]["oldObject"]["spec"], 1);
+}
+
+TEST(ReadReview, ScalarsAndEdgeCasesMatchNlohmann) {
+  for (std::string body : {
+           "0", "-0", "1", "-1", "1.0", "-0.0", "1E2", "1e-2", "0.1e-400", "1e999", "-1e999",
+           "1.7976931348623157e309", "9223372036854775807", "9223372036854775808",
+           "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+           "-9223372036854775809", "123456789012345678901234567890", "01", "1.", ".5", "+1",
+           "true", "false", "null", "tru", "nul", "\"\"", "\"a\\u0000b\"", "\"\\ud800\"",
+           "\"\\udc00\"", "\"\\ud800\\udc00\"", "\"\\u00e9\"", "\"caf\xc3\xa9\"", "\"\xff\"",
+           "\"\xc3\"", "\"tab\there\"", "\"\\x\"", "[]", "{}", " {} ", "[1,2,]", "{\"a\":1,}",
+           "{\"a\" 1}", "{'a':1}", "[1 2]", "1 2", "{} {}", "", " ", "[", "]", "{\"a\":1,\"a\":2}",
+           "{\"\":1}", "[[[[[]]]]]", "\xef\xbb\xbf{}", "{\"a\":1}\n", "{\"a\":1}\x00",
+       })
+    expect_same_as_nlohmann(body, "body <" + body + ">");
+}
+
+TEST(ReadReview, RefusesBrokenJsonWithTheSameMessage) {
+  const std::string good = update_review(2).dump();
+  for (std::size_t cut : {std::size_t{1}, good.size() / 2, good.size() - 1}) {
+    ReadReview r = read_review(std::string_view(good).substr(0, cut));
+    EXPECT_EQ(r.error, "the body is not valid JSON") << cut;
+  }
+  EXPECT_EQ(read_review(good + "x").error, "the body is not valid JSON");
+}
+
+TEST(ReadReview, RefusesDeepNestingWithoutRecursingIntoIt) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  ReadReview r = read_review(deep);
+  EXPECT_NE(r.error.find("levels deep"), std::string::npos) << r.error;
+  // Inside a review: as deep as decode_review allows is read; decode_review refuses one more.
+  for (std::size_t levels : {kMaxReviewDepth - 2, kMaxReviewDepth - 1, kMaxReviewDepth + 5}) {
+    json review = update_review(1);
+    std::string text = review.dump();
+    const std::string anchor = "\"request\":{";
+    // The review object is level 1, request level 2: `levels` arrays reach levels + 2.
+    text.insert(text.find(anchor) + anchor.size(),
+                "\"deep\":" + std::string(levels, '[') + std::string(levels, ']') + ",");
+    ReadReview got = read_review(text);
+    const bool fits = levels + 2 <= kMaxReviewDepth;
+    if (!got.error.empty()) {
+      EXPECT_FALSE(fits) << levels << ": " << got.error;
+      EXPECT_NE(got.error.find("levels deep"), std::string::npos) << got.error;
+      continue;
+    }
+    EXPECT_EQ(got.review, expected(text)) << levels;
+    DecodeResult d = decode_review(got.review);
+    EXPECT_EQ(d.request.has_value(), fits) << levels << ": " << d.error;
+  }
+}
+
+TEST(ReadReview, LargeBodiesAndSmallOnesInTurn) {
+  // Over 64 KiB a body gets a parser of its own; the thread's parser must still serve the next.
+  const std::string large = update_review(4000).dump();
+  ASSERT_GT(large.size(), 256u * 1024);
+  const std::string small = update_review(2).dump();
+  for (int round = 0; round < 3; ++round) {
+    expect_same_as_nlohmann(large, "large");
+    expect_same_as_nlohmann(small, "small");
+  }
+}
+
+TEST(ReadReview, ThreadsReadAtOnce) {
+  std::vector<std::string> bodies;
+  for (const auto& f : case_files()) bodies.push_back(slurp(f));
+  bodies.push_back(update_review(2000).dump());
+  std::vector<json> want;
+  for (const auto& b : bodies) want.push_back(expected(b));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round)
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+          std::size_t k = (i + static_cast<std::size_t>(t) * 7) % bodies.size();
+          if (read_review(bodies[k]).review != want[k]) ++mismatches;
+        }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+}  // namespace
+}  // namespace haguard::webhook

@@ -1,0 +1,24 @@
+#include "webhook/heap_trim.h"
+
+#include <malloc.h>
+
+#include <atomic>
+
+namespace haguard::webhook {
+namespace {
+
+std::atomic<bool> large_body_seen{false};
+
+}  // namespace
+
+void note_body(std::size_t bytes) {
+  if (bytes >= kLargeBodyBytes) large_body_seen.store(true, std::memory_order_relaxed);
+}
+
+bool trim_heap_if_needed() {
+  if (!large_body_seen.exchange(false, std::memory_order_relaxed)) return false;
+  malloc_trim(0);
+  return true;
+}
+
+}  // namespace haguard::webhook

@@ -1,0 +1,130 @@
+#include "webhook/review_reader.h"
+
+#include <simdjson.h>
+
+#include "webhook/admission_review.h"
+
+namespace haguard::webhook {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+/// Where in the review a value sits, as far as pruning cares.
+enum class At { root, request, old_object, elsewhere };
+
+/// Bodies up to this size are parsed by the thread's parser, which keeps its buffers; larger ones
+/// by a parser of their own, so that one large review does not pin megabytes per thread.
+constexpr std::size_t kKeptParserBytes = 64 * 1024;
+
+/// simdjson refuses deeper documents itself, which bounds the recursion below; decode_review
+/// refuses anything deeper than kMaxReviewDepth.
+constexpr std::size_t kParserMaxDepth = kMaxReviewDepth + 1;
+
+std::string depth_error() {
+  return "the review nests more than " + std::to_string(kMaxReviewDepth) + " levels deep";
+}
+
+/// nlohmann's parser stores non-negative integers as number_unsigned: so does this.
+json to_json(element e, At at) {
+  switch (e.type()) {
+    case element_type::OBJECT: {
+      json out(json::value_t::object);
+      auto& members = out.get_ref<json::object_t&>();
+      const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
+      for (auto field : object) {  // value_unsafe() of a temporary result dangles in a range-for
+        At child = At::elsewhere;
+        if (at == At::root && field.key == "request") child = At::request;
+        else if (at == At::request && field.key == "oldObject") child = At::old_object;
+        else if (at == At::old_object && field.key != "metadata") continue;
+        // A repeated key keeps its last value, as nlohmann's parser does.
+        members.insert_or_assign(std::string(field.key), to_json(field.value, child));
+      }
+      return out;
+    }
+    case element_type::ARRAY: {
+      json out(json::value_t::array);
+      auto& items = out.get_ref<json::array_t&>();
+      const simdjson::dom::array array = e.get_array().value_unsafe();
+      items.reserve(array.size());
+      for (element item : array) items.push_back(to_json(item, At::elsewhere));
+      return out;
+    }
+    case element_type::STRING:
+      return json(std::string(e.get_string().value_unsafe()));
+    case element_type::INT64: {
+      const std::int64_t v = e.get_int64().value_unsafe();
+      return v >= 0 ? json(static_cast<std::uint64_t>(v)) : json(v);
+    }
+    case element_type::UINT64:
+      return json(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+      return json(e.get_double().value_unsafe());
+    case element_type::BOOL:
+      return json(e.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+      return json(nullptr);
+  }
+  return json();
+}
+
+/// The same pruning on a review nlohmann parsed.
+void prune_old_object(json& review) {
+  if (!review.is_object()) return;
+  auto request = review.find("request");
+  if (request == review.end() || !request->is_object()) return;
+  auto old = request->find("oldObject");
+  if (old == request->end() || !old->is_object()) return;
+  for (auto it = old->begin(); it != old->end();) {
+    if (it.key() == "metadata") ++it;
+    else it = old->erase(it);
+  }
+}
+
+simdjson::dom::parser& thread_parser() {
+  thread_local simdjson::dom::parser parser;
+  // Sized once per thread; should it fail, parse() allocates what it needs.
+  thread_local const bool sized = parser.allocate(kKeptParserBytes, kParserMaxDepth) == simdjson::SUCCESS;
+  (void)sized;
+  return parser;
+}
+
+}  // namespace
+
+ReadReview read_review(std::string_view body) {
+  ReadReview out;
+  simdjson::dom::parser own;
+  simdjson::dom::parser* parser = &thread_parser();
+  if (body.size() > kKeptParserBytes) {
+    if (own.allocate(body.size(), kParserMaxDepth) != simdjson::SUCCESS) {
+      out.error = "the body is too large to read";
+      return out;
+    }
+    parser = &own;
+  }
+  element root;
+  const simdjson::error_code error = parser->parse(body.data(), body.size(), true).get(root);
+  if (error == simdjson::SUCCESS) {
+    out.review = to_json(root, At::root);
+    return out;
+  }
+  if (error == simdjson::DEPTH_ERROR) {
+    out.error = depth_error();
+    return out;
+  }
+  if (error == simdjson::MEMALLOC) {
+    out.error = "the body is too large to read";
+    return out;
+  }
+  // simdjson refuses a little that nlohmann accepts (integers beyond 64 bits, which nlohmann reads
+  // as doubles): nlohmann decides what is JSON, so a body is refused exactly when it would be.
+  out.review = json::parse(body, nullptr, false);
+  if (out.review.is_discarded()) {
+    out.error = "the body is not valid JSON";
+    return out;
+  }
+  prune_old_object(out.review);
+  return out;
+}
+
+}  // namespace haguard::webhook
