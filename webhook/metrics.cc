@@ -21,30 +21,38 @@ constexpr Family kCounters[] = {
     {"haguard_parent_lookups_total", "Reads of a /scale parent through the Kubernetes API by result."},
 };
 
-std::string escape(std::string_view v) {
-  std::string out;
+void append_escaped(std::string& out, std::string_view v) {
   for (char c : v) {
     if (c == '\\') out += "\\\\";
     else if (c == '"') out += "\\\"";
     else if (c == '\n') out += "\\n";
     else out += c;
   }
-  return out;
 }
 
+/// Appends {k="v",...} (nothing for no labels).
 template <typename L>
-std::string label_text(const L& labels, std::string_view extra_key = {},
-                       std::string_view extra_value = {}) {
-  std::string out;
+void append_labels(std::string& out, const L& labels) {
+  bool first = true;
   for (const auto& [k, v] : labels) {
-    out += out.empty() ? "{" : ",";
-    out += k + "=\"" + escape(v) + "\"";
+    out += first ? '{' : ',';
+    first = false;
+    out += k;
+    out += "=\"";
+    append_escaped(out, v);
+    out += '"';
   }
-  if (!extra_key.empty()) {
-    out += out.empty() ? "{" : ",";
-    out += std::string(extra_key) + "=\"" + std::string(extra_value) + "\"";
-  }
-  if (!out.empty()) out += "}";
+  if (!first) out += '}';
+}
+
+/// Rendered labels with one more label: {a="x"} + le="1" -> {a="x",le="1"}.
+std::string with_label(std::string_view labels, std::string_view key, std::string_view value) {
+  std::string out(labels.empty() ? "{" : labels.substr(0, labels.size() - 1));
+  if (!labels.empty()) out += ',';
+  out += key;
+  out += "=\"";
+  out += value;
+  out += "\"}";
   return out;
 }
 
@@ -60,21 +68,33 @@ Metrics::Metrics() {
   for (const auto& f : kCounters) counters_[f.name];
 }
 
-void Metrics::inc(const std::string& name, Labels labels, double by) {
+void Metrics::inc(std::string_view name, Labels labels, double by) {
+  thread_local std::string key;
+  key.clear();
+  append_labels(key, labels);
   std::lock_guard lock(mu_);
-  counters_[name][std::move(labels)] += by;
+  auto family = counters_.find(name);
+  if (family == counters_.end()) family = counters_.emplace(std::string(name), decltype(family->second){}).first;
+  auto series = family->second.find(key);
+  if (series == family->second.end()) series = family->second.emplace(key, 0.0).first;
+  series->second += by;
 }
 
 void Metrics::request(std::string_view endpoint, std::string_view environment,
                       std::string_view operation, std::string_view kind, std::string_view decision,
                       double seconds) {
-  inc("haguard_admission_requests_total", {{"endpoint", std::string(endpoint)},
-                                           {"environment", std::string(environment)},
-                                           {"operation", std::string(operation)},
-                                           {"kind", std::string(kind)},
-                                           {"decision", std::string(decision)}});
+  inc("haguard_admission_requests_total", {{"endpoint", endpoint},
+                                           {"environment", environment},
+                                           {"operation", operation},
+                                           {"kind", kind},
+                                           {"decision", decision}});
+  thread_local std::string key;
+  key.clear();
+  append_labels(key, Labels{{"endpoint", endpoint}});
   std::lock_guard lock(mu_);
-  Histogram& h = latency_[{{"endpoint", std::string(endpoint)}}];
+  auto it = latency_.find(key);
+  if (it == latency_.end()) it = latency_.emplace(key, Histogram{}).first;
+  Histogram& h = it->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.counts[i];
   ++h.count;
@@ -83,17 +103,16 @@ void Metrics::request(std::string_view endpoint, std::string_view environment,
 
 void Metrics::finding(std::string_view rule, std::string_view outcome,
                       std::string_view environment) {
-  inc("haguard_findings_total", {{"rule", std::string(rule)},
-                                 {"outcome", std::string(outcome)},
-                                 {"environment", std::string(environment)}});
+  inc("haguard_findings_total", {{"rule", rule}, {"outcome", outcome}, {"environment", environment}});
 }
 
 void Metrics::exemption_used(std::string_view rule) {
-  inc("haguard_exemptions_used_total", {{"rule", std::string(rule)}});
+  inc("haguard_exemptions_used_total", {{"rule", rule}});
 }
 
 void Metrics::http_response(int code) {
-  inc("haguard_http_responses_total", {{"code", std::to_string(code)}});
+  const std::string text = std::to_string(code);  // short: no allocation
+  inc("haguard_http_responses_total", {{"code", text}});
 }
 
 void Metrics::policy_reload(bool ok, std::string_view hash, std::string_view source) {
@@ -116,7 +135,7 @@ void Metrics::certificate_not_after(std::int64_t unix_seconds) {
 }
 
 void Metrics::parent_lookup(std::string_view result) {
-  inc("haguard_parent_lookups_total", {{"result", std::string(result)}});
+  inc("haguard_parent_lookups_total", {{"result", result}});
 }
 
 std::string Metrics::render() const {
@@ -127,27 +146,28 @@ std::string Metrics::render() const {
   for (const auto& f : kCounters) {
     out += std::string("# HELP ") + f.name + " " + f.help + "\n# TYPE " + f.name + " counter\n";
     for (const auto& [labels, v] : counters_.at(f.name))
-      out += f.name + label_text(labels) + " " + number(v) + "\n";
+      out += f.name + labels + " " + number(v) + "\n";
   }
   out += "# HELP haguard_admission_duration_seconds Time to decide an admission request.\n"
          "# TYPE haguard_admission_duration_seconds histogram\n";
   for (const auto& [labels, h] : latency_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
       out += "haguard_admission_duration_seconds_bucket" +
-             label_text(labels, "le", number(kBuckets[i])) + " " + std::to_string(h.counts[i]) +
+             with_label(labels, "le", number(kBuckets[i])) + " " + std::to_string(h.counts[i]) +
              "\n";
-    out += "haguard_admission_duration_seconds_bucket" + label_text(labels, "le", "+Inf") + " " +
+    out += "haguard_admission_duration_seconds_bucket" + with_label(labels, "le", "+Inf") + " " +
            std::to_string(h.count) + "\n";
-    out += "haguard_admission_duration_seconds_sum" + label_text(labels) + " " + number(h.sum) +
+    out += "haguard_admission_duration_seconds_sum" + labels + " " + number(h.sum) + "\n";
+    out += "haguard_admission_duration_seconds_count" + labels + " " + std::to_string(h.count) +
            "\n";
-    out += "haguard_admission_duration_seconds_count" + label_text(labels) + " " +
-           std::to_string(h.count) + "\n";
   }
   out += "# HELP haguard_policy_info The policy in force (value 1), by hash and source.\n"
          "# TYPE haguard_policy_info gauge\n";
-  if (!policy_hash_.empty())
-    out += "haguard_policy_info" +
-           label_text(Labels{{"hash", policy_hash_}, {"source", policy_source_}}) + " 1\n";
+  if (!policy_hash_.empty()) {
+    out += "haguard_policy_info";
+    append_labels(out, Labels{{"hash", policy_hash_}, {"source", policy_source_}});
+    out += " 1\n";
+  }
   out += "# HELP haguard_policy_last_reload_success Whether the last policy load succeeded.\n"
          "# TYPE haguard_policy_last_reload_success gauge\n";
   out += std::string("haguard_policy_last_reload_success ") + (policy_ok_ ? "1" : "0") + "\n";
