@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "webhook/flags.h"
+#include "webhook/heap.h"
 #include "webhook/kube_client.h"
 #include "webhook/log.h"
 #include "webhook/metrics.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   if (!parsed.flags) return parsed.exit_code;
   const Flags& flags = *parsed.flags;
   setup_logging(flags.log_level);
+  configure_heap();
 
   Metrics metrics;
   PolicyStore policies(flags.policy, metrics);

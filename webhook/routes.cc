@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "webhook/admission_handler.h"
-#include "webhook/heap_trim.h"
+#include "webhook/heap.h"
 #include "webhook/log.h"
 #include "webhook/review_reader.h"
 #include "webhook/text.h"

@@ -5,7 +5,7 @@
 
 #include <boost/asio/strand.hpp>
 
-#include "webhook/heap_trim.h"
+#include "webhook/heap.h"
 #include "webhook/log.h"
 
 namespace haguard::webhook {

@@ -1,4 +1,4 @@
-#include "webhook/heap_trim.h"
+#include "webhook/heap.h"
 
 #include <malloc.h>
 
@@ -10,6 +10,8 @@ namespace {
 std::atomic<bool> large_body_seen{false};
 
 }  // namespace
+
+void configure_heap() { mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMmapThresholdBytes)); }
 
 void note_body(std::size_t bytes) {
   if (bytes >= kLargeBodyBytes) large_body_seen.store(true, std::memory_order_relaxed);
