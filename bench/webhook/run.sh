@@ -175,7 +175,7 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 for i in "${!labels[@]}"; do
   echo -e "mem\t${labels[$i]}\thwm\t$(mem_kb VmHWM "$i")" >>"$results"
-  sleep 1
+  sleep 3  # past the webhook's reload timer (2 s), which trims the heap after large bodies
   echo -e "mem\t${labels[$i]}\tafter_rss\t$(mem_kb VmRSS "$i")" >>"$results"
 done
 
