@@ -43,11 +43,13 @@ bool nested_deeper_than(const json& v, std::size_t limit) {
 
 }  // namespace
 
+std::string too_deep_error() {
+  return "the review nests more than " + std::to_string(kMaxReviewDepth) + " levels deep";
+}
+
 DecodeResult decode_review(const json& review) {
   if (!review.is_object()) return {std::nullopt, "the body is not a JSON object"};
-  if (nested_deeper_than(review, kMaxReviewDepth))
-    return {std::nullopt, "the review nests more than " + std::to_string(kMaxReviewDepth) +
-                              " levels deep"};
+  if (nested_deeper_than(review, kMaxReviewDepth)) return {std::nullopt, too_deep_error()};
   AdmissionRequest r;
   r.api_version = string_at(review, "apiVersion");
   if (r.api_version != kAdmissionV1 && r.api_version != kAdmissionV1beta1)

@@ -43,6 +43,9 @@ struct DecodeResult {
 /// a deeper one would overflow the stack in the recursive copies and diffs of the engine).
 inline constexpr std::size_t kMaxReviewDepth = 1000;
 
+/// Why a review deeper than kMaxReviewDepth is refused (HTTP 400).
+std::string too_deep_error();
+
 /// Reads a parsed AdmissionReview. `review` must outlive the result.
 DecodeResult decode_review(const json& review);
 

@@ -21,10 +21,6 @@ constexpr std::size_t kKeptParserBytes = 64 * 1024;
 /// refuses anything deeper than kMaxReviewDepth.
 constexpr std::size_t kParserMaxDepth = kMaxReviewDepth + 1;
 
-std::string depth_error() {
-  return "the review nests more than " + std::to_string(kMaxReviewDepth) + " levels deep";
-}
-
 /// nlohmann's parser stores non-negative integers as number_unsigned: so does this.
 json to_json(element e, At at) {
   switch (e.type()) {
@@ -34,9 +30,12 @@ json to_json(element e, At at) {
       const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
       for (auto field : object) {  // value_unsafe() of a temporary result dangles in a range-for
         At child = At::elsewhere;
-        if (at == At::root && field.key == "request") child = At::request;
-        else if (at == At::request && field.key == "oldObject") child = At::old_object;
-        else if (at == At::old_object && field.key != "metadata") continue;
+        if (at == At::root && field.key == "request")
+          child = At::request;
+        else if (at == At::request && field.key == "oldObject")
+          child = At::old_object;
+        else if (at == At::old_object && field.key != "metadata")
+          continue;
         // A repeated key keeps its last value, as nlohmann's parser does.
         members.insert_or_assign(std::string(field.key), to_json(field.value, child));
       }
@@ -76,15 +75,18 @@ void prune_old_object(json& review) {
   auto old = request->find("oldObject");
   if (old == request->end() || !old->is_object()) return;
   for (auto it = old->begin(); it != old->end();) {
-    if (it.key() == "metadata") ++it;
-    else it = old->erase(it);
+    if (it.key() == "metadata")
+      ++it;
+    else
+      it = old->erase(it);
   }
 }
 
 simdjson::dom::parser& thread_parser() {
   thread_local simdjson::dom::parser parser;
   // Sized once per thread; should it fail, parse() allocates what it needs.
-  thread_local const bool sized = parser.allocate(kKeptParserBytes, kParserMaxDepth) == simdjson::SUCCESS;
+  thread_local const bool sized =
+      parser.allocate(kKeptParserBytes, kParserMaxDepth) == simdjson::SUCCESS;
   (void)sized;
   return parser;
 }
@@ -109,7 +111,7 @@ ReadReview read_review(std::string_view body) {
     return out;
   }
   if (error == simdjson::DEPTH_ERROR) {
-    out.error = depth_error();
+    out.error = too_deep_error();
     return out;
   }
   if (error == simdjson::MEMALLOC) {

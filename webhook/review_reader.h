@@ -18,8 +18,9 @@ struct ReadReview {
 };
 
 /// Parses `body`. Accepts exactly the JSON nlohmann::json::parse accepts, and gives the same
-/// values, but for the oldObject members dropped above and arrays and objects nested deeper than
-/// kMaxReviewDepth (refused).
+/// values, but for the oldObject members dropped above and arrays and objects nested more than
+/// kMaxReviewDepth + 1 levels deep (refused with too_deep_error(); decode_review refuses the one
+/// level in between).
 ReadReview read_review(std::string_view body);
 
 }  // namespace haguard::webhook

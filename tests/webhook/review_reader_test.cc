@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/webhook/expected_review.h"
 #include "webhook/admission_review.h"
 
 namespace haguard::webhook {
@@ -24,24 +25,12 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-/// What read_review must give: nlohmann's parse with oldObject's members but metadata removed.
-json expected(std::string_view body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("request") && j["request"].is_object()) {
-    json& req = j["request"];
-    if (req.contains("oldObject") && req["oldObject"].is_object()) {
-      json kept = json::object();
-      if (req["oldObject"].contains("metadata")) kept["metadata"] = req["oldObject"]["metadata"];
-      req["oldObject"] = std::move(kept);
-    }
-  }
-  return j;
-}
+using oracle::expected_review;
 
 /// Same value, same number kinds (dump differs for 1 vs 1.0), same result either way.
 void expect_same_as_nlohmann(std::string_view body, const std::string& what) {
   ReadReview r = read_review(body);
-  json want = expected(body);
+  json want = expected_review(body);
   if (want.is_discarded()) {
     EXPECT_FALSE(r.error.empty()) << what << ": nlohmann refuses it, read_review accepted "
                                   << r.review.dump();
@@ -61,23 +50,25 @@ std::vector<fs::path> case_files() {
 }
 
 json update_review(std::size_t env_count) {
-  json container = {{"name", "dapp"}, {"image", "ghcr.io/settlemint/dapp:1.0"}, {"env", json::array()}};
+  json container = {
+      {"name", "dapp"}, {"image", "ghcr.io/settlemint/dapp:1.0"}, {"env", json::array()}};
   for (std::size_t i = 0; i < env_count; ++i)
-    container["env"].push_back({{"name", "SETTING_" + std::to_string(i)},
-                                {"value", "https://indexer-" + std::to_string(i) + ".svc:8443/v1"}});
-  json object = {{"apiVersion", "apps/v1"},
-                 {"kind", "StatefulSet"},
-                 {"metadata", {{"name", "indexer"}, {"namespace", "prod"},
-                               {"annotations", {{"a", "1"}}}}},
-                 {"spec", {{"replicas", 3}, {"template", {{"spec", {{"containers", {container}}}}}}}},
-                 {"status", {{"replicas", 3}, {"ratio", 0.5}, {"delta", -2}}}};
+    container["env"].push_back(
+        {{"name", "SETTING_" + std::to_string(i)},
+         {"value", "https://indexer-" + std::to_string(i) + ".svc:8443/v1"}});
+  json object = {
+      {"apiVersion", "apps/v1"},
+      {"kind", "StatefulSet"},
+      {"metadata", {{"name", "indexer"}, {"namespace", "prod"}, {"annotations", {{"a", "1"}}}}},
+      {"spec", {{"replicas", 3}, {"template", {{"spec", {{"containers", {container}}}}}}}},
+      {"status", {{"replicas", 3}, {"ratio", 0.5}, {"delta", -2}}}};
   json old = object;
   old["metadata"]["annotations"]["a"] = "0";
   old["spec"]["replicas"] = 2;
   return {{"apiVersion", "admission.k8s.io/v1"},
           {"kind", "AdmissionReview"},
-          {"request", {{"uid", "u-1"}, {"operation", "UPDATE"}, {"object", object},
-                       {"oldObject", old}}}};
+          {"request",
+           {{"uid", "u-1"}, {"operation", "UPDATE"}, {"object", object}, {"oldObject", old}}}};
 }
 
 TEST(ReadReview, EveryAdmissionCaseReadsAsNlohmannParsesIt) {
@@ -122,19 +113,20 @@ TEST(ReadReview, KeepsOnlyTheOldObjectsMetadataAndDecodesTheSame) {
 TEST(ReadReview, PrunesOnlyRequestOldObject) {
   // oldObject that is not an object is kept as it is (decode_review judges it); the name
   // elsewhere in the document is not special.
-  for (std::string body : {
-           R"({"request":{"oldObject":null}})",
-           R"({"request":{"oldObject":"x"}})",
-           R"({"request":{"oldObject":[{"spec":1}]}})",
-           R"({"request":{"oldObject":{}}})",
-           R"({"request":{"oldObject":{"spec":{"a":1}}}})",
-           R"({"request":{"oldObject":{"metadata":{"name":"a"},"metadata":{"name":"b"},"spec":2}}})",
-           R"({"request":{"object":{"oldObject":{"spec":1},"request":{"oldObject":{"spec":1}}}}})",
-           R"({"oldObject":{"spec":1},"x":{"request":{"oldObject":{"spec":1}}}})",
-           R"([{"request":{"oldObject":{"spec":1}}}])",
-           R"({"request":[{"oldObject":{"spec":1}}]})",
-           R"({"request":{"oldObject":{"spec":1}},"request":{"oldObject":{"spec":2,"metadata":3}}})",
-       })
+  for (
+      std::string body : {
+          R"({"request":{"oldObject":null}})",
+          R"({"request":{"oldObject":"x"}})",
+          R"({"request":{"oldObject":[{"spec":1}]}})",
+          R"({"request":{"oldObject":{}}})",
+          R"({"request":{"oldObject":{"spec":{"a":1}}}})",
+          R"({"request":{"oldObject":{"metadata":{"name":"a"},"metadata":{"name":"b"},"spec":2}}})",
+          R"({"request":{"object":{"oldObject":{"spec":1},"request":{"oldObject":{"spec":1}}}}})",
+          R"({"oldObject":{"spec":1},"x":{"request":{"oldObject":{"spec":1}}}})",
+          R"([{"request":{"oldObject":{"spec":1}}}])",
+          R"({"request":[{"oldObject":{"spec":1}}]})",
+          R"({"request":{"oldObject":{"spec":1}},"request":{"oldObject":{"spec":2,"metadata":3}}})",
+      })
     expect_same_as_nlohmann(body, body);
   ReadReview r = read_review(R"({"request":{"object":{"oldObject":{"spec":1}}}})");
   EXPECT_EQ(r.review["request"]["object"]["oldObject"]["spec"], 1);
@@ -142,15 +134,65 @@ TEST(ReadReview, PrunesOnlyRequestOldObject) {
 
 TEST(ReadReview, ScalarsAndEdgeCasesMatchNlohmann) {
   for (std::string body : {
-           "0", "-0", "1", "-1", "1.0", "-0.0", "1E2", "1e-2", "0.1e-400", "1e999", "-1e999",
-           "1.7976931348623157e309", "9223372036854775807", "9223372036854775808",
-           "18446744073709551615", "18446744073709551616", "-9223372036854775808",
-           "-9223372036854775809", "123456789012345678901234567890", "01", "1.", ".5", "+1",
-           "true", "false", "null", "tru", "nul", "\"\"", "\"a\\u0000b\"", "\"\\ud800\"",
-           "\"\\udc00\"", "\"\\ud800\\udc00\"", "\"\\u00e9\"", "\"caf\xc3\xa9\"", "\"\xff\"",
-           "\"\xc3\"", "\"tab\there\"", "\"\\x\"", "[]", "{}", " {} ", "[1,2,]", "{\"a\":1,}",
-           "{\"a\" 1}", "{'a':1}", "[1 2]", "1 2", "{} {}", "", " ", "[", "]", "{\"a\":1,\"a\":2}",
-           "{\"\":1}", "[[[[[]]]]]", "\xef\xbb\xbf{}", "{\"a\":1}\n", "{\"a\":1}\x00",
+           "0",
+           "-0",
+           "1",
+           "-1",
+           "1.0",
+           "-0.0",
+           "1E2",
+           "1e-2",
+           "0.1e-400",
+           "1e999",
+           "-1e999",
+           "1.7976931348623157e309",
+           "9223372036854775807",
+           "9223372036854775808",
+           "18446744073709551615",
+           "18446744073709551616",
+           "-9223372036854775808",
+           "-9223372036854775809",
+           "123456789012345678901234567890",
+           "01",
+           "1.",
+           ".5",
+           "+1",
+           "true",
+           "false",
+           "null",
+           "tru",
+           "nul",
+           "\"\"",
+           "\"a\\u0000b\"",
+           "\"\\ud800\"",
+           "\"\\udc00\"",
+           "\"\\ud800\\udc00\"",
+           "\"\\u00e9\"",
+           "\"caf\xc3\xa9\"",
+           "\"\xff\"",
+           "\"\xc3\"",
+           "\"tab\there\"",
+           "\"\\x\"",
+           "[]",
+           "{}",
+           " {} ",
+           "[1,2,]",
+           "{\"a\":1,}",
+           "{\"a\" 1}",
+           "{'a':1}",
+           "[1 2]",
+           "1 2",
+           "{} {}",
+           "",
+           " ",
+           "[",
+           "]",
+           "{\"a\":1,\"a\":2}",
+           "{\"\":1}",
+           "[[[[[]]]]]",
+           "\xef\xbb\xbf{}",
+           "{\"a\":1}\n",
+           "{\"a\":1}\x00",
        })
     expect_same_as_nlohmann(body, "body <" + body + ">");
 }
@@ -183,7 +225,7 @@ TEST(ReadReview, RefusesDeepNestingWithoutRecursingIntoIt) {
       EXPECT_NE(got.error.find("levels deep"), std::string::npos) << got.error;
       continue;
     }
-    EXPECT_EQ(got.review, expected(text)) << levels;
+    EXPECT_EQ(got.review, expected_review(text)) << levels;
     DecodeResult d = decode_review(got.review);
     EXPECT_EQ(d.request.has_value(), fits) << levels << ": " << d.error;
   }
@@ -205,7 +247,7 @@ TEST(ReadReview, ThreadsReadAtOnce) {
   for (const auto& f : case_files()) bodies.push_back(slurp(f));
   bodies.push_back(update_review(2000).dump());
   std::vector<json> want;
-  for (const auto& b : bodies) want.push_back(expected(b));
+  for (const auto& b : bodies) want.push_back(expected_review(b));
   std::atomic<int> mismatches{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)

@@ -1,0 +1,26 @@
+#pragma once
+// The oracle for read_review, written without it: nlohmann's parse of the body, with
+// request.oldObject cut down to its metadata. Used by review_reader_test and the
+// admission_review fuzz target.
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace haguard::webhook::oracle {
+
+/// What read_review must give for `body`; discarded when nlohmann refuses it.
+inline nlohmann::json expected_review(std::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("request") && j["request"].is_object()) {
+    nlohmann::json& req = j["request"];
+    if (req.contains("oldObject") && req["oldObject"].is_object()) {
+      nlohmann::json kept = nlohmann::json::object();
+      if (req["oldObject"].contains("metadata")) kept["metadata"] = req["oldObject"]["metadata"];
+      req["oldObject"] = std::move(kept);
+    }
+  }
+  return j;
+}
+
+}  // namespace haguard::webhook::oracle
