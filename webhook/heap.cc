@@ -11,7 +11,9 @@ std::atomic<bool> large_body_seen{false};
 
 }  // namespace
 
-void configure_heap() { mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMmapThresholdBytes)); }
+void configure_heap() {
+  mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMmapThresholdBytes));
+}
 
 void note_body(std::size_t bytes) {
   if (bytes >= kLargeBodyBytes) large_body_seen.store(true, std::memory_order_relaxed);

@@ -18,15 +18,20 @@ constexpr Family kCounters[] = {
     {"haguard_http_responses_total", "HTTP responses by status code."},
     {"haguard_policy_reloads_total", "Policy file loads by result."},
     {"haguard_certificate_reloads_total", "Serving certificate loads by result."},
-    {"haguard_parent_lookups_total", "Reads of a /scale parent through the Kubernetes API by result."},
+    {"haguard_parent_lookups_total",
+     "Reads of a /scale parent through the Kubernetes API by result."},
 };
 
 void append_escaped(std::string& out, std::string_view v) {
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 
@@ -74,7 +79,8 @@ void Metrics::inc(std::string_view name, Labels labels, double by) {
   append_labels(key, labels);
   std::lock_guard lock(mu_);
   auto family = counters_.find(name);
-  if (family == counters_.end()) family = counters_.emplace(std::string(name), decltype(family->second){}).first;
+  if (family == counters_.end())
+    family = counters_.emplace(std::string(name), decltype(family->second){}).first;
   auto series = family->second.find(key);
   if (series == family->second.end()) series = family->second.emplace(key, 0.0).first;
   series->second += by;
@@ -103,7 +109,8 @@ void Metrics::request(std::string_view endpoint, std::string_view environment,
 
 void Metrics::finding(std::string_view rule, std::string_view outcome,
                       std::string_view environment) {
-  inc("haguard_findings_total", {{"rule", rule}, {"outcome", outcome}, {"environment", environment}});
+  inc("haguard_findings_total",
+      {{"rule", rule}, {"outcome", outcome}, {"environment", environment}});
 }
 
 void Metrics::exemption_used(std::string_view rule) {
@@ -148,8 +155,9 @@ std::string Metrics::render() const {
     for (const auto& [labels, v] : counters_.at(f.name))
       out += f.name + labels + " " + number(v) + "\n";
   }
-  out += "# HELP haguard_admission_duration_seconds Time to decide an admission request.\n"
-         "# TYPE haguard_admission_duration_seconds histogram\n";
+  out +=
+      "# HELP haguard_admission_duration_seconds Time to decide an admission request.\n"
+      "# TYPE haguard_admission_duration_seconds histogram\n";
   for (const auto& [labels, h] : latency_) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
       out += "haguard_admission_duration_seconds_bucket" +
@@ -158,21 +166,24 @@ std::string Metrics::render() const {
     out += "haguard_admission_duration_seconds_bucket" + with_label(labels, "le", "+Inf") + " " +
            std::to_string(h.count) + "\n";
     out += "haguard_admission_duration_seconds_sum" + labels + " " + number(h.sum) + "\n";
-    out += "haguard_admission_duration_seconds_count" + labels + " " + std::to_string(h.count) +
-           "\n";
+    out +=
+        "haguard_admission_duration_seconds_count" + labels + " " + std::to_string(h.count) + "\n";
   }
-  out += "# HELP haguard_policy_info The policy in force (value 1), by hash and source.\n"
-         "# TYPE haguard_policy_info gauge\n";
+  out +=
+      "# HELP haguard_policy_info The policy in force (value 1), by hash and source.\n"
+      "# TYPE haguard_policy_info gauge\n";
   if (!policy_hash_.empty()) {
     out += "haguard_policy_info";
     append_labels(out, Labels{{"hash", policy_hash_}, {"source", policy_source_}});
     out += " 1\n";
   }
-  out += "# HELP haguard_policy_last_reload_success Whether the last policy load succeeded.\n"
-         "# TYPE haguard_policy_last_reload_success gauge\n";
+  out +=
+      "# HELP haguard_policy_last_reload_success Whether the last policy load succeeded.\n"
+      "# TYPE haguard_policy_last_reload_success gauge\n";
   out += std::string("haguard_policy_last_reload_success ") + (policy_ok_ ? "1" : "0") + "\n";
-  out += "# HELP haguard_certificate_not_after_seconds Expiry of the serving certificate "
-         "(Unix time).\n# TYPE haguard_certificate_not_after_seconds gauge\n";
+  out +=
+      "# HELP haguard_certificate_not_after_seconds Expiry of the serving certificate "
+      "(Unix time).\n# TYPE haguard_certificate_not_after_seconds gauge\n";
   out += "haguard_certificate_not_after_seconds " + std::to_string(cert_not_after_) + "\n";
   return out;
 }

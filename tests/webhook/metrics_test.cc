@@ -30,28 +30,29 @@ TEST(Metrics, CountsEachLabelSetSeparately) {
   m.policy_reload(true, "abc123", "embedded");
   m.certificate_not_after(1800000000);
   const std::string text = m.render();
-  for (const std::string line : {
-           R"(haguard_admission_requests_total{endpoint="validate",environment="production",operation="CREATE",kind="Deployment",decision="denied"} 2)",
-           R"(haguard_admission_requests_total{endpoint="mutate",environment="production",operation="UPDATE",kind="Deployment",decision="patched"} 1)",
-           R"(haguard_findings_total{rule="min-replicas",outcome="fail",environment="production"} 2)",
-           R"(haguard_findings_total{rule="probes",outcome="pass",environment="production"} 1)",
-           R"(haguard_exemptions_used_total{rule="probes"} 1)",
-           R"(haguard_http_responses_total{code="200"} 2)",
-           R"(haguard_http_responses_total{code="400"} 1)",
-           R"(haguard_parent_lookups_total{result="cached"} 1)",
-           R"(haguard_policy_reloads_total{result="success"} 1)",
-           R"(haguard_policy_info{hash="abc123",source="embedded"} 1)",
-           R"(haguard_policy_last_reload_success 1)",
-           R"(haguard_certificate_not_after_seconds 1800000000)",
-           // 0.7 ms and 3 ms: not in the 0.5 ms bucket, one in 1 ms, both in 5 ms and above.
-           R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="0.00050000000000000001"} 0)",
-           R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="0.001"} 1)",
-           R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="0.0050000000000000001"} 2)",
-           R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="+Inf"} 2)",
-           R"(haguard_admission_duration_seconds_count{endpoint="validate"} 2)",
-           R"(haguard_admission_duration_seconds_bucket{endpoint="mutate",le="2.5"} 1)",
-           R"(haguard_admission_duration_seconds_bucket{endpoint="mutate",le="1"} 0)",
-       })
+  for (
+      const std::string line : {
+          R"(haguard_admission_requests_total{endpoint="validate",environment="production",operation="CREATE",kind="Deployment",decision="denied"} 2)",
+          R"(haguard_admission_requests_total{endpoint="mutate",environment="production",operation="UPDATE",kind="Deployment",decision="patched"} 1)",
+          R"(haguard_findings_total{rule="min-replicas",outcome="fail",environment="production"} 2)",
+          R"(haguard_findings_total{rule="probes",outcome="pass",environment="production"} 1)",
+          R"(haguard_exemptions_used_total{rule="probes"} 1)",
+          R"(haguard_http_responses_total{code="200"} 2)",
+          R"(haguard_http_responses_total{code="400"} 1)",
+          R"(haguard_parent_lookups_total{result="cached"} 1)",
+          R"(haguard_policy_reloads_total{result="success"} 1)",
+          R"(haguard_policy_info{hash="abc123",source="embedded"} 1)",
+          R"(haguard_policy_last_reload_success 1)",
+          R"(haguard_certificate_not_after_seconds 1800000000)",
+          // 0.7 ms and 3 ms: not in the 0.5 ms bucket, one in 1 ms, both in 5 ms and above.
+          R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="0.00050000000000000001"} 0)",
+          R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="0.001"} 1)",
+          R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="0.0050000000000000001"} 2)",
+          R"(haguard_admission_duration_seconds_bucket{endpoint="validate",le="+Inf"} 2)",
+          R"(haguard_admission_duration_seconds_count{endpoint="validate"} 2)",
+          R"(haguard_admission_duration_seconds_bucket{endpoint="mutate",le="2.5"} 1)",
+          R"(haguard_admission_duration_seconds_bucket{endpoint="mutate",le="1"} 0)",
+      })
     EXPECT_TRUE(has_line(text, line)) << line << "\nin:\n" << text;
   EXPECT_EQ(text.find("certificate_reloads_total{"), std::string::npos) << "no series yet";
   EXPECT_NE(text.find("# TYPE haguard_certificate_reloads_total counter"), std::string::npos);
@@ -60,8 +61,9 @@ TEST(Metrics, CountsEachLabelSetSeparately) {
 TEST(Metrics, EscapesLabelValues) {
   Metrics m;
   m.finding("a\"b\\c\nd", "fail", "prod");
-  EXPECT_TRUE(has_line(m.render(),
-                       R"(haguard_findings_total{rule="a\"b\\c\nd",outcome="fail",environment="prod"} 1)"))
+  EXPECT_TRUE(
+      has_line(m.render(),
+               R"(haguard_findings_total{rule="a\"b\\c\nd",outcome="fail",environment="prod"} 1)"))
       << m.render();
 }
 
@@ -77,8 +79,12 @@ TEST(Metrics, ThreadsCountEveryIncrement) {
     });
   for (auto& t : threads) t.join();
   const std::string text = m.render();
-  EXPECT_TRUE(has_line(text, R"(haguard_findings_total{rule="probes",outcome="pass",environment="production"} 10000)"));
-  EXPECT_TRUE(has_line(text, R"(haguard_findings_total{rule="min-replicas",outcome="pass",environment="production"} 10000)"));
+  EXPECT_TRUE(has_line(
+      text,
+      R"(haguard_findings_total{rule="probes",outcome="pass",environment="production"} 10000)"));
+  EXPECT_TRUE(has_line(
+      text,
+      R"(haguard_findings_total{rule="min-replicas",outcome="pass",environment="production"} 10000)"));
   EXPECT_TRUE(has_line(text, R"(haguard_http_responses_total{code="200"} 20000)"));
 }
 
