@@ -174,21 +174,34 @@ KubeClient::KubeClient(KubeConfig config, std::chrono::milliseconds ttl)
 
 KubeClient::~KubeClient() = default;
 
+namespace {
+
+std::string parent_target(std::string_view kind, std::string_view ns, std::string_view name) {
+  const std::string_view resource = kind == "StatefulSet" ? "statefulsets" : "deployments";
+  std::string target = "/apis/apps/v1/namespaces/";
+  target.append(ns).append("/").append(resource).append("/").append(name);
+  return target;
+}
+
+}  // namespace
+
+std::optional<ParentResult> KubeClient::cached_parent(std::string_view kind, std::string_view ns,
+                                                      std::string_view name) {
+  const std::string target = parent_target(kind, ns, name);
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->cache.find(target);
+  if (it == impl_->cache.end() || it->second.expires <= std::chrono::steady_clock::now())
+    return std::nullopt;
+  ParentResult r = it->second.result;
+  r.cached = true;
+  return r;
+}
+
 ParentResult KubeClient::get_parent(std::string_view kind, std::string_view ns,
                                     std::string_view name, std::chrono::milliseconds timeout) {
-  std::string resource = kind == "StatefulSet" ? "statefulsets" : "deployments";
-  std::string target = "/apis/apps/v1/namespaces/" + std::string(ns) + "/" + resource + "/" +
-                       std::string(name);
-  auto now = std::chrono::steady_clock::now();
-  {
-    std::lock_guard lock(impl_->mu);
-    auto it = impl_->cache.find(target);
-    if (it != impl_->cache.end() && it->second.expires > now) {
-      ParentResult r = it->second.result;
-      r.cached = true;
-      return r;
-    }
-  }
+  if (auto hit = cached_parent(kind, ns, name)) return std::move(*hit);
+  const std::string target = parent_target(kind, ns, name);
+  const auto now = std::chrono::steady_clock::now();
   ParentResult r = impl_->fetch(target, timeout);
   if (r.error.empty()) {
     std::lock_guard lock(impl_->mu);

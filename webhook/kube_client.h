@@ -45,9 +45,12 @@ class KubeClient {
                       std::chrono::milliseconds ttl = std::chrono::milliseconds(5000));
   ~KubeClient();
 
-  /// GET the Deployment or StatefulSet `ns/name`, within `timeout`.
+  /// GET the Deployment or StatefulSet `ns/name`, within `timeout`. Blocks on a cache miss.
   ParentResult get_parent(std::string_view kind, std::string_view ns, std::string_view name,
                           std::chrono::milliseconds timeout);
+  /// What get_parent would answer from its cache, without blocking; nullopt on a miss.
+  std::optional<ParentResult> cached_parent(std::string_view kind, std::string_view ns,
+                                            std::string_view name);
 
  private:
   struct Impl;

@@ -85,7 +85,8 @@ Response Router::error(http::status status, std::string_view message, unsigned v
   return reply(status, error_body(message), kJson, version);
 }
 
-Response Router::handle(const Request& req, bool client_verified) const {
+std::optional<Response> Router::handle(const Request& req, bool client_verified,
+                                       bool may_block) const {
   Route route = parse_route(req.target());
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   Response res;
@@ -118,7 +119,9 @@ Response Router::handle(const Request& req, bool client_verified) const {
                     req.version());
       } else {
         try {
-          res = admission(req, route);
+          std::optional<Response> made = admission(req, route, may_block);
+          if (!made) return std::nullopt;
+          res = std::move(*made);
         } catch (const std::exception& e) {
           // A review the engine trips over must cost one answer, never the process (every admission
           // in the cluster waits on it). The exception text names types, never the body.
@@ -157,7 +160,8 @@ Response Router::readyz(unsigned version) const {
                version);
 }
 
-Response Router::admission(const Request& req, const Route& route) const {
+std::optional<Response> Router::admission(const Request& req, const Route& route,
+                                          bool may_block) const {
   const auto start = std::chrono::steady_clock::now();
   const Endpoint endpoint = route.kind == RouteKind::mutate ? Endpoint::mutate : Endpoint::validate;
   if (!is_json_content_type(req[http::field::content_type]))
@@ -186,8 +190,13 @@ Response Router::admission(const Request& req, const Route& route) const {
     std::string name = request.name.empty()
                            ? request.object->value(nlohmann::json::json_pointer("/metadata/name"), "")
                            : request.name;
-    parent = deps_.kube->get_parent(parent_kind, request.namespace_, name,
-                                    lookup_budget(route.timeout));
+    if (auto hit = deps_.kube->cached_parent(parent_kind, request.namespace_, name))
+      parent = std::move(*hit);
+    else if (!may_block)
+      return std::nullopt;
+    else
+      parent = deps_.kube->get_parent(parent_kind, request.namespace_, name,
+                                      lookup_budget(route.timeout));
     deps_.metrics.parent_lookup(!parent.error.empty() ? "error"
                                 : parent.not_found     ? "not_found"
                                 : parent.cached        ? "cached"

@@ -48,13 +48,15 @@ class Router {
   explicit Router(RouterDeps deps) : deps_(deps) {}
 
   /// The answer to one complete request. `client_verified`: the peer presented a client
-  /// certificate that the --client-ca bundle verified.
-  Response handle(const Request& req, bool client_verified = false) const;
+  /// certificate that the --client-ca bundle verified. Without `may_block`, nullopt when the
+  /// answer needs a read from the Kubernetes API that is not cached: call again, with it, on a
+  /// thread that may wait.
+  std::optional<Response> handle(const Request& req, bool client_verified, bool may_block) const;
   /// An error answer the session makes itself (413 for a body over the limit, 400 for bad HTTP).
   Response error(http::status status, std::string_view message, unsigned version) const;
 
  private:
-  Response admission(const Request& req, const Route& route) const;
+  std::optional<Response> admission(const Request& req, const Route& route, bool may_block) const;
   Response readyz(unsigned version) const;
   Response reply(http::status status, std::string body, std::string_view content_type,
                  unsigned version) const;

@@ -3,7 +3,7 @@
 #include <csignal>
 #include <thread>
 
-#include <boost/asio/strand.hpp>
+#include <boost/asio/dispatch.hpp>
 
 #include "webhook/heap.h"
 #include "webhook/log.h"
@@ -18,6 +18,17 @@ std::chrono::milliseconds seconds_to_ms(double s) {
 /// How long in-flight answers may take after the listener closes before the process stops anyway.
 constexpr std::chrono::seconds kHardStop{30};
 
+/// Threads for answers that wait on the Kubernetes API (uncached /scale parents; rare).
+constexpr std::size_t kBlockingThreads = 2;
+
+std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned threads) {
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  // Concurrency hint 1: each context is run by exactly one thread.
+  for (unsigned i = 0; i < std::max(1u, threads); ++i)
+    contexts.push_back(std::make_unique<net::io_context>(1));
+  return contexts;
+}
+
 }  // namespace
 
 Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, Metrics& metrics,
@@ -25,8 +36,10 @@ Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, M
     : flags_(flags),
       policies_(policies),
       certs_(certs),
-      ioc_(static_cast<int>(flags.threads)),
-      acceptor_(net::make_strand(ioc_)),
+      contexts_(make_contexts(flags.threads)),
+      ioc_(*contexts_[0]),
+      blocking_(kube ? std::make_unique<net::thread_pool>(kBlockingThreads) : nullptr),
+      acceptor_(ioc_),
       signals_(ioc_, SIGTERM, SIGINT),
       reload_timer_(ioc_),
       grace_timer_(ioc_),
@@ -37,6 +50,18 @@ Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, M
   limits_.handshake = std::chrono::seconds(flags.handshake_timeout);
   limits_.idle = std::chrono::seconds(flags.header_timeout);
   limits_.body = std::chrono::seconds(flags.body_timeout);
+  for (std::size_t i = 1; i < contexts_.size(); ++i)
+    keep_running_.push_back(net::make_work_guard(*contexts_[i]));
+}
+
+net::io_context& Server::next_context() {
+  net::io_context& ctx = *contexts_[next_];
+  next_ = (next_ + 1) % contexts_.size();
+  return ctx;
+}
+
+void Server::stop_all() {
+  for (auto& ctx : contexts_) ctx->stop();
 }
 
 bool Server::listen() {
@@ -70,21 +95,25 @@ int Server::run() {
   schedule_reload();
   accept();
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < flags_.threads; ++i) threads.emplace_back([this] { ioc_.run(); });
+  for (std::size_t i = 1; i < contexts_.size(); ++i)
+    threads.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
   ioc_.run();
+  // The first context returns once the drain is over (or on stop): let the others finish theirs.
+  keep_running_.clear();
   for (auto& t : threads) t.join();
+  if (blocking_) blocking_->join();
   log_event(spdlog::level::info, "stopped");
   return 0;
 }
 
 void Server::accept() {
-  acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept(next_context(), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       log_event(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
     } else {
       auto session = std::make_shared<Session>(std::move(socket), certs_.current(), router_,
-                                               limits_, closing_);
+                                               limits_, closing_, blocking_.get());
       {
         std::lock_guard lock(sessions_mu_);
         std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
@@ -116,7 +145,7 @@ void Server::begin_drain(int sig) {
   signals_.async_wait([this](beast::error_code ec, int) {
     if (!ec) {
       log_event(spdlog::level::warn, "second signal: stopping now");
-      ioc_.stop();
+      stop_all();
     }
   });
   grace_timer_.expires_after(seconds_to_ms(flags_.shutdown_grace));
@@ -143,7 +172,7 @@ void Server::close_listener() {
   hard_stop_timer_.async_wait([this](beast::error_code ec) {
     if (!ec) {
       log_event(spdlog::level::warn, "in-flight requests did not finish in time; stopping");
-      ioc_.stop();
+      stop_all();
     }
   });
   live.clear();

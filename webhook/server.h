@@ -1,7 +1,8 @@
 #pragma once
-// The HTTPS server: a listener, a fixed pool of threads over one io_context, the reload timer for
-// certificate and policy files, and the SIGTERM/SIGINT drain (readiness false, listener closed
-// after a grace period, in-flight requests finished, then run() returns 0).
+// The HTTPS server: a listener, one io_context per thread (each connection lives on one of them,
+// so its handlers need no strand and no lock), a small pool for blocking reads from the Kubernetes
+// API, the reload timer for certificate and policy files, and the SIGTERM/SIGINT drain (readiness
+// false, listener closed after a grace period, in-flight requests finished, then run() returns 0).
 
 #include <atomic>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "webhook/flags.h"
 #include "webhook/routes.h"
@@ -34,11 +36,22 @@ class Server {
   void begin_drain(int signal);
   void close_listener();
   void wait_for_sessions();
+  void stop_all();
+  /// The context of the next connection: round-robin over the threads.
+  net::io_context& next_context();
 
   const Flags& flags_;
   PolicyStore& policies_;
   CertReloader& certs_;
-  net::io_context ioc_;
+  /// One per thread; the first also runs the listener, the signals and the timers.
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  /// Keeps the other contexts' run() from returning while they have no connection.
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
+  std::size_t next_ = 0;  ///< only touched by the accept handler (first context)
+  net::io_context& ioc_;  ///< contexts_[0]
+  /// Answers that need an uncached read from the Kubernetes API are made here, so that a slow API
+  /// server never stalls the other connections of an I/O thread. Null without --kube-api.
+  std::unique_ptr<net::thread_pool> blocking_;
   tcp::acceptor acceptor_;
   net::signal_set signals_;
   net::steady_timer reload_timer_;

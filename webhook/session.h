@@ -1,8 +1,9 @@
 #pragma once
 // One TLS connection: handshake, then HTTP/1.1 requests in turn until the peer closes, a
 // deadline passes, or the server drains. The session owns its stream; every async step holds
-// shared_from_this(), and all of them run on the connection's strand. It does I/O only: the
-// Router makes every answer.
+// shared_from_this(), and all of them run on the one thread of the connection's io_context. It
+// does I/O only: the Router makes every answer (on the blocking pool when it must wait for the
+// Kubernetes API).
 
 #include <array>
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <optional>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -34,9 +36,11 @@ struct SessionLimits {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   /// `closing`: once true, the session closes after the answer in progress, and idle
-  /// connections close when stop_when_idle() is called.
+  /// connections close when stop_when_idle() is called. `blocking`: where answers that wait on
+  /// the Kubernetes API are made (null: on the connection's thread).
   Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
-          const SessionLimits& limits, const std::atomic<bool>& closing);
+          const SessionLimits& limits, const std::atomic<bool>& closing,
+          net::thread_pool* blocking = nullptr);
 
   void run();
   /// Closes the connection if it is waiting for a request; otherwise after the current answer.
@@ -48,6 +52,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec, std::size_t);
   void on_body(beast::error_code ec, std::size_t);
   void on_read_error(beast::error_code ec);
+  void answer(Response res);
   void write(Response res);
   void on_write(bool close, beast::error_code ec, std::size_t);
   void shutdown();
@@ -61,6 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Router& router_;
   SessionLimits limits_;
   const std::atomic<bool>& closing_;
+  net::thread_pool* blocking_;
   bool client_verified_ = false;
   bool discard_after_write_ = false;
   bool discard_deadline_set_ = false;

@@ -398,6 +398,44 @@ TEST_F(WebhookServerTest, TimeoutQueryBoundsTheParentLookup) {
   fs::remove_all(kube_dir);
 }
 
+TEST_F(WebhookServerTest, SlowParentLookupDoesNotStallOtherConnections) {
+  // One I/O thread: were the API read made on it, every other connection would wait for it.
+  const std::string kube_dir = make_temp_dir("haguard-kube");
+  KubeStandIn api(certs_.cert, certs_.key, "pool-token");
+  api.set_delay(std::chrono::milliseconds(1500));
+  std::string kubeconfig = api.write_kubeconfig(kube_dir, certs_.ca, "haguard.haguard.svc");
+  WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--kube-api", kubeconfig,
+                    "--threads", "1", "--shutdown-grace", "0"},
+                   certs_.ca);
+  std::string error;
+  ASSERT_TRUE(p.start(&error)) << error;
+  TlsClient other(p.port(), p.client_options());
+  ASSERT_EQ(other.request("GET", "/healthz").status, 200);  // connected before the slow request
+
+  HttpResult slow_result;
+  std::chrono::steady_clock::duration slow_took{};
+  json scale = scale_review("pool-1", 3);
+  std::thread slow([&] {
+    TlsClient c(p.port(), p.client_options());
+    auto start = std::chrono::steady_clock::now();
+    slow_result = c.request("POST", "/validate/production?timeout=10s", scale.dump());
+    slow_took = std::chrono::steady_clock::now() - start;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the API read is under way
+  json rev = deployment_review("pool-2", 2);
+  auto start = std::chrono::steady_clock::now();
+  HttpResult r = other.request("POST", "/validate/production", rev.dump());
+  auto took = std::chrono::steady_clock::now() - start;
+  slow.join();
+  expect_apiserver_accepts(r, rev, false);
+  expect_apiserver_accepts(slow_result, scale, false);
+  EXPECT_EQ(api.requests(), 1);
+  EXPECT_GE(slow_took, std::chrono::milliseconds(1400));  // it did wait for the API
+  EXPECT_LT(took, std::chrono::milliseconds(1000)) << "answered only after the slow API read";
+  EXPECT_EQ(p.stop(), 0) << p.log();
+  fs::remove_all(kube_dir);
+}
+
 TEST_F(WebhookServerTest, ClientCertificatesWhenAsked) {
   // A client certificate signed by the CA, for clientAuth.
   const std::string d = dir_ + "/client";
