@@ -1,9 +1,26 @@
 #include "webhook/log.h"
 
+#include <charconv>
+#include <cmath>
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 namespace haguard::webhook {
+namespace {
+
+constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+
+/// Writes ,"msg":<msg><rest> through the default logger; the pattern adds time and level.
+void emit(spdlog::level::level_enum level, std::string_view msg, std::string_view rest) {
+  std::string text = ",\"msg\":";
+  text.reserve(text.size() + msg.size() + rest.size() + 2);
+  append_json_string(text, msg);
+  text += rest;
+  spdlog::default_logger_raw()->log(level, "{}", text);
+}
+
+}  // namespace
 
 void setup_logging(std::string_view level) {
   auto logger = spdlog::stderr_logger_mt("haguard");
@@ -15,19 +32,74 @@ void setup_logging(std::string_view level) {
   spdlog::set_default_logger(logger);
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out += nlohmann::json(s).dump(-1, ' ', false, kReplace);
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
 void log_event(spdlog::level::level_enum level, std::string_view msg, const nlohmann::json& fields) {
   if (!spdlog::default_logger_raw()->should_log(level)) return;
-  // The line is ,"msg":...,<fields>: the pattern supplies the braces around time and level.
-  // Fields are dumped in place, not copied into a new object (every admission logs a line).
-  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
-  std::string text = ",\"msg\":" + nlohmann::json(msg).dump(-1, ' ', false, kReplace);
+  // Fields are dumped in place, not copied into a new object.
+  std::string rest;
   if (fields.is_object() && !fields.empty()) {
-    std::string rest = fields.dump(-1, ' ', false, kReplace);
+    rest = fields.dump(-1, ' ', false, kReplace);
     rest.front() = ',';
     rest.pop_back();
-    text += rest;
   }
-  spdlog::default_logger_raw()->log(level, "{}", text);
+  emit(level, msg, rest);
+}
+
+void log_line(spdlog::level::level_enum level, std::string_view msg, const LogLine& line) {
+  if (!spdlog::default_logger_raw()->should_log(level)) return;
+  emit(level, msg, line.text());
+}
+
+void LogLine::key(std::string_view k) {
+  text_ += ',';
+  append_json_string(text_, k);
+  text_ += ':';
+}
+
+LogLine& LogLine::str(std::string_view k, std::string_view value) {
+  key(k);
+  append_json_string(text_, value);
+  return *this;
+}
+
+LogLine& LogLine::flag(std::string_view k, bool value) {
+  key(k);
+  text_ += value ? "true" : "false";
+  return *this;
+}
+
+LogLine& LogLine::number(std::string_view k, double value) {
+  key(k);
+  if (!std::isfinite(value)) {
+    text_ += "null";
+    return *this;
+  }
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest text that reads back
+  text_.append(buf, ec == std::errc() ? end : buf);
+  return *this;
+}
+
+LogLine& LogLine::list(std::string_view k, const std::vector<std::string>& values) {
+  key(k);
+  text_ += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) text_ += ',';
+    append_json_string(text_, values[i]);
+  }
+  text_ += ']';
+  return *this;
 }
 
 }  // namespace haguard::webhook

@@ -220,27 +220,28 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
     deps_.metrics.finding(f.rule, to_string(f.outcome), out.environment);
   for (const auto& rule : out.exempted_rules) deps_.metrics.exemption_used(rule);
 
-  nlohmann::json fields = {{"uid", request.uid},
-                           {"endpoint", to_string(endpoint)},
-                           {"environment", out.environment},
-                           {"operation", request.operation},
-                           {"kind", request.kind},
-                           {"namespace", out.namespace_},
-                           {"name", out.name},
-                           {"user", request.requester.username},
-                           {"dry_run", request.dry_run},
-                           {"decision", out.decision},
-                           {"duration_ms", seconds * 1000.0}};
-  if (!request.sub_resource.empty()) fields["subresource"] = request.sub_resource;
-  if (!out.skip_reason.empty()) fields["skip_reason"] = out.skip_reason;
-  if (!out.fixed_rules.empty()) fields["fixed"] = out.fixed_rules;
-  if (!out.exempted_rules.empty()) fields["exempted"] = out.exempted_rules;
+  LogLine line;
+  line.str("uid", request.uid)
+      .str("endpoint", to_string(endpoint))
+      .str("environment", out.environment)
+      .str("operation", request.operation)
+      .str("kind", request.kind)
+      .str("namespace", out.namespace_)
+      .str("name", out.name)
+      .str("user", request.requester.username)
+      .flag("dry_run", request.dry_run)
+      .str("decision", out.decision)
+      .number("duration_ms", seconds * 1000.0);
+  if (!request.sub_resource.empty()) line.str("subresource", request.sub_resource);
+  if (!out.skip_reason.empty()) line.str("skip_reason", out.skip_reason);
+  if (!out.fixed_rules.empty()) line.list("fixed", out.fixed_rules);
+  if (!out.exempted_rules.empty()) line.list("exempted", out.exempted_rules);
   std::vector<std::string> failed;
   if (!out.response.allowed)
     for (const Finding& f : out.findings)
       if (is_blocking(f)) failed.push_back(f.rule);
-  if (!failed.empty()) fields["denied_by"] = failed;
-  log_event(spdlog::level::info, "admission", fields);
+  if (!failed.empty()) line.list("denied_by", failed);
+  log_line(spdlog::level::info, "admission", line);
 
   return reply(http::status::ok, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                kJson, req.version());

@@ -6,6 +6,8 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -117,6 +119,41 @@ TEST_F(WebhookServerTest, HealthReadinessAndMetrics) {
         "haguard_findings_total{", "haguard_policy_info{hash=", "haguard_policy_reloads_total{",
         "haguard_certificate_not_after_seconds "})
     EXPECT_NE(m.body.find(name), std::string::npos) << name;
+}
+
+TEST_F(WebhookServerTest, EveryAdmissionIsOneJsonLogLine) {
+  TlsClient c = client();
+  json rev = deployment_review("log-\"quoted\"-caf\u00e9", 1);
+  rev["request"]["userInfo"]["username"] = "system:serviceaccount:argocd:argocd-application-controller";
+  json res = expect_apiserver_accepts(c.request("POST", "/validate/production", rev.dump()), rev, false);
+  ASSERT_FALSE(res["response"].value("allowed", true)) << res.dump();
+
+  std::optional<json> found;
+  std::istringstream lines(process_->log());
+  for (std::string text; std::getline(lines, text);) {
+    json line = json::parse(text, nullptr, false);
+    ASSERT_FALSE(line.is_discarded()) << "not a JSON line: " << text;
+    if (line.value("msg", "") == "admission" && line.value("uid", "") == rev["request"]["uid"])
+      found = line;
+  }
+  ASSERT_TRUE(found) << process_->log();
+  const json& line = *found;
+  EXPECT_EQ(line["level"], "info");
+  EXPECT_EQ(line["endpoint"], "validate");
+  EXPECT_EQ(line["environment"], "production");
+  EXPECT_EQ(line["operation"], "CREATE");
+  EXPECT_EQ(line["kind"], "Deployment");
+  EXPECT_EQ(line["namespace"], "prod");
+  EXPECT_EQ(line["name"], "dapp");
+  EXPECT_EQ(line["user"], "system:serviceaccount:argocd:argocd-application-controller");
+  EXPECT_EQ(line["dry_run"], false);
+  EXPECT_EQ(line["decision"], "denied");
+  EXPECT_TRUE(line["duration_ms"].is_number());
+  EXPECT_GT(line["duration_ms"].get<double>(), 0.0);
+  ASSERT_TRUE(line["denied_by"].is_array());
+  EXPECT_NE(std::find(line["denied_by"].begin(), line["denied_by"].end(), "min-replicas"),
+            line["denied_by"].end())
+      << line.dump();
 }
 
 TEST_F(WebhookServerTest, HttpErrorsAreOnlyForMalformedRequests) {
