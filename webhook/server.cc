@@ -21,12 +21,14 @@ constexpr std::chrono::seconds kHardStop{30};
 /// Threads for answers that wait on the Kubernetes API (uncached /scale parents; rare).
 constexpr std::size_t kBlockingThreads = 2;
 
-std::vector<std::unique_ptr<net::io_context>> make_contexts(unsigned threads) {
-  std::vector<std::unique_ptr<net::io_context>> contexts;
-  // Concurrency hint 1: each context is run by exactly one thread.
+/// Large bodies each I/O thread reads at once (see BodyGate): one judged while the next arrives.
+constexpr std::size_t kLargeBodiesPerThread = 2;
+
+std::vector<std::unique_ptr<Server::Worker>> make_workers(unsigned threads) {
+  std::vector<std::unique_ptr<Server::Worker>> workers;
   for (unsigned i = 0; i < std::max(1u, threads); ++i)
-    contexts.push_back(std::make_unique<net::io_context>(1));
-  return contexts;
+    workers.push_back(std::make_unique<Server::Worker>(kLargeBodiesPerThread));
+  return workers;
 }
 
 }  // namespace
@@ -36,8 +38,8 @@ Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, M
     : flags_(flags),
       policies_(policies),
       certs_(certs),
-      contexts_(make_contexts(flags.threads)),
-      ioc_(*contexts_[0]),
+      workers_(make_workers(flags.threads)),
+      ioc_(workers_[0]->ioc),
       blocking_(kube ? std::make_unique<net::thread_pool>(kBlockingThreads) : nullptr),
       acceptor_(ioc_),
       signals_(ioc_, SIGTERM, SIGINT),
@@ -50,18 +52,18 @@ Server::Server(const Flags& flags, PolicyStore& policies, CertReloader& certs, M
   limits_.handshake = std::chrono::seconds(flags.handshake_timeout);
   limits_.idle = std::chrono::seconds(flags.header_timeout);
   limits_.body = std::chrono::seconds(flags.body_timeout);
-  for (std::size_t i = 1; i < contexts_.size(); ++i)
-    keep_running_.push_back(net::make_work_guard(*contexts_[i]));
+  for (std::size_t i = 1; i < workers_.size(); ++i)
+    keep_running_.push_back(net::make_work_guard(workers_[i]->ioc));
 }
 
-net::io_context& Server::next_context() {
-  net::io_context& ctx = *contexts_[next_];
-  next_ = (next_ + 1) % contexts_.size();
-  return ctx;
+Server::Worker& Server::next_worker() {
+  Worker& w = *workers_[next_];
+  next_ = (next_ + 1) % workers_.size();
+  return w;
 }
 
 void Server::stop_all() {
-  for (auto& ctx : contexts_) ctx->stop();
+  for (auto& w : workers_) w->ioc.stop();
 }
 
 bool Server::listen() {
@@ -95,25 +97,29 @@ int Server::run() {
   schedule_reload();
   accept();
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < contexts_.size(); ++i)
-    threads.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+  for (std::size_t i = 1; i < workers_.size(); ++i)
+    threads.emplace_back([w = workers_[i].get()] { w->ioc.run(); });
   ioc_.run();
   // The first context returns once the drain is over (or on stop): let the others finish theirs.
   keep_running_.clear();
   for (auto& t : threads) t.join();
   if (blocking_) blocking_->join();
+  // Sessions still waiting for a ticket (a hard stop) go while their contexts exist.
+  for (auto& w : workers_) w->large_bodies.clear_waiters();
   log_event(spdlog::level::info, "stopped");
   return 0;
 }
 
 void Server::accept() {
-  acceptor_.async_accept(next_context(), [this](beast::error_code ec, tcp::socket socket) {
+  Worker& worker = next_worker();
+  acceptor_.async_accept(worker.ioc, [this, &worker](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       log_event(spdlog::level::warn, "accept failed", {{"error", ec.message()}});
     } else {
       auto session = std::make_shared<Session>(std::move(socket), certs_.current(), router_,
-                                               limits_, closing_, blocking_.get());
+                                               limits_, closing_, worker.large_bodies,
+                                               blocking_.get());
       {
         std::lock_guard lock(sessions_mu_);
         std::erase_if(sessions_, [](const auto& w) { return w.expired(); });

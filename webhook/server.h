@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "webhook/body_gate.h"
 #include "webhook/flags.h"
 #include "webhook/routes.h"
 #include "webhook/session.h"
@@ -30,6 +31,14 @@ class Server {
   /// Serves until drained. Returns the process exit code.
   int run();
 
+  /// One I/O thread's context and the gate for the large bodies of its connections (the gate
+  /// first: it outlives the context, whose queued handlers may hold tickets).
+  struct Worker {
+    BodyGate large_bodies;
+    net::io_context ioc;
+    explicit Worker(std::size_t large_body_slots) : large_bodies(large_body_slots), ioc(1) {}
+  };
+
  private:
   void accept();
   void schedule_reload();
@@ -37,18 +46,18 @@ class Server {
   void close_listener();
   void wait_for_sessions();
   void stop_all();
-  /// The context of the next connection: round-robin over the threads.
-  net::io_context& next_context();
+  /// The worker of the next connection: round-robin over the threads.
+  Worker& next_worker();
 
   const Flags& flags_;
   PolicyStore& policies_;
   CertReloader& certs_;
-  /// One per thread; the first also runs the listener, the signals and the timers.
-  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  /// One per thread; the first's context also runs the listener, the signals and the timers.
+  std::vector<std::unique_ptr<Worker>> workers_;
   /// Keeps the other contexts' run() from returning while they have no connection.
   std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running_;
   std::size_t next_ = 0;  ///< only touched by the accept handler (first context)
-  net::io_context& ioc_;  ///< contexts_[0]
+  net::io_context& ioc_;  ///< workers_[0]->ioc
   /// Answers that need an uncached read from the Kubernetes API are made here, so that a slow API
   /// server never stalls the other connections of an I/O thread. Null without --kube-api.
   std::unique_ptr<net::thread_pool> blocking_;

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "webhook/heap.h"
 #include "webhook/log.h"
 
 namespace haguard::webhook {
@@ -22,12 +23,13 @@ bool is_quiet(beast::error_code ec) {
 
 Session::Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
                  const SessionLimits& limits, const std::atomic<bool>& closing,
-                 net::thread_pool* blocking)
+                 BodyGate& large_bodies, net::thread_pool* blocking)
     : context_(std::move(context)),
       stream_(std::move(socket), *context_),
       router_(router),
       limits_(limits),
       closing_(closing),
+      large_bodies_(large_bodies),
       blocking_(blocking) {
   // Asio asks OpenSSL to free its record buffers whenever they are empty, i.e. after every
   // record: two 17 KiB allocations per request. Keep them for the connection's life instead.
@@ -84,12 +86,29 @@ void Session::read_header() {
 void Session::on_header(beast::error_code ec, std::size_t) {
   idle_ = false;
   if (ec) return on_read_error(ec);
+  const auto length = parser_->content_length();
+  if (parser_->chunked() || (length && *length >= kLargeBodyBytes)) {
+    // Read the body only with a ticket: see BodyGate. The grant comes on this thread or on the
+    // one that gave a ticket back, hence the post.
+    large_bodies_.acquire([self = shared_from_this()](BodyGate::Ticket ticket) {
+      net::post(self->stream_.get_executor(), [self, ticket = std::move(ticket)]() mutable {
+        self->ticket_ = std::move(ticket);
+        self->read_body();
+      });
+    });
+    return;
+  }
+  read_body();
+}
+
+void Session::read_body() {
   beast::get_lowest_layer(stream_).expires_after(limits_.body);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_body, shared_from_this()));
 }
 
 void Session::on_read_error(beast::error_code ec) {
+  ticket_.reset();
   if (ec == http::error::body_limit) {
     Response res = router_.error(http::status::payload_too_large,
                                  "the body is over the limit (--max-body)", 11);
@@ -130,6 +149,7 @@ void Session::on_body(beast::error_code ec, std::size_t) {
 }
 
 void Session::answer(Response res) {
+  ticket_.reset();  // the answer is made: the next large body may be read
   served_ = true;
   if (closing_.load()) res.keep_alive(false);
   write(std::move(res));

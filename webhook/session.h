@@ -17,6 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "webhook/body_gate.h"
 #include "webhook/routes.h"
 
 namespace haguard::webhook {
@@ -39,7 +40,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// connections close when stop_when_idle() is called. `blocking`: where answers that wait on
   /// the Kubernetes API are made (null: on the connection's thread).
   Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
-          const SessionLimits& limits, const std::atomic<bool>& closing,
+          const SessionLimits& limits, const std::atomic<bool>& closing, BodyGate& large_bodies,
           net::thread_pool* blocking = nullptr);
 
   void run();
@@ -50,6 +51,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_handshake(beast::error_code ec);
   void read_header();
   void on_header(beast::error_code ec, std::size_t);
+  void read_body();
   void on_body(beast::error_code ec, std::size_t);
   void on_read_error(beast::error_code ec);
   void answer(Response res);
@@ -66,6 +68,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const Router& router_;
   SessionLimits limits_;
   const std::atomic<bool>& closing_;
+  BodyGate& large_bodies_;
+  BodyGate::Ticket ticket_;  ///< held from before a large body is read until its answer is made
   net::thread_pool* blocking_;
   bool client_verified_ = false;
   bool discard_after_write_ = false;

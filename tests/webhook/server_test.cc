@@ -15,6 +15,7 @@
 
 #include "tests/webhook/admission_checks.h"
 #include "tests/webhook/kube_stand_in.h"
+#include "tests/webhook/raw_connection.h"
 #include "tests/webhook/tls_client.h"
 #include "tests/webhook/webhook_process.h"
 
@@ -471,6 +472,61 @@ TEST_F(WebhookServerTest, SlowParentLookupDoesNotStallOtherConnections) {
   EXPECT_LT(took, std::chrono::milliseconds(1000)) << "answered only after the slow API read";
   EXPECT_EQ(p.stop(), 0) << p.log();
   fs::remove_all(kube_dir);
+}
+
+TEST_F(WebhookServerTest, LargeBodiesWaitForATicketSmallOnesNever) {
+  // One I/O thread reads at most two large bodies at once. Two clients start large bodies and
+  // stall; a third large review waits (its body stays in the socket) until one of them finishes;
+  // a small review meanwhile is answered at once.
+  WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--threads", "1",
+                    "--shutdown-grace", "0"},
+                   certs_.ca);
+  std::string error;
+  ASSERT_TRUE(p.start(&error)) << error;
+  auto large_review = [](const std::string& uid) {
+    json rev = deployment_review(uid, 2);
+    rev["request"]["object"]["metadata"]["annotations"]["pad"] = std::string(300 * 1024, 'x');
+    return rev.dump();
+  };
+  auto head_of = [](const std::string& body) {
+    return "POST /validate/production HTTP/1.1\r\nHost: haguard\r\nContent-Type: application/json"
+           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  };
+  const std::string body_a = large_review("gate-a"), body_b = large_review("gate-b");
+  RawConnection a(p.port(), p.client_options()), b(p.port(), p.client_options());
+  ASSERT_EQ(a.connect(), "");
+  ASSERT_EQ(b.connect(), "");
+  ASSERT_TRUE(a.send(head_of(body_a) + body_a.substr(0, 1000)));
+  ASSERT_TRUE(b.send(head_of(body_b) + body_b.substr(0, 1000)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // both hold their tickets
+
+  const std::string body_c = large_review("gate-c");
+  std::atomic<bool> c_answered{false};
+  HttpResult c_result;
+  std::thread c_thread([&] {
+    TlsClient c(p.port(), p.client_options());
+    c_result = c.request("POST", "/validate/production", body_c);
+    c_answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  TlsClient small(p.port(), p.client_options());
+  json rev = deployment_review("gate-small", 2);
+  auto start = std::chrono::steady_clock::now();
+  expect_apiserver_accepts(small.request("POST", "/validate/production", rev.dump()), rev, false);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  EXPECT_FALSE(c_answered) << "the third large body was read while two were in progress";
+
+  ASSERT_TRUE(a.send(body_a.substr(1000)));
+  RawResponse ra = a.read_response(std::chrono::seconds(10));
+  EXPECT_EQ(ra.status, 200) << ra.head;
+  c_thread.join();  // a's ticket went to c
+  EXPECT_EQ(c_result.status, 200) << c_result.error;
+  EXPECT_NE(c_result.body.find("gate-c"), std::string::npos);
+  b.close();  // its ticket comes back with the connection
+  TlsClient again(p.port(), p.client_options());
+  json rev2 = json::parse(large_review("gate-d"));
+  expect_apiserver_accepts(again.request("POST", "/validate/production", rev2.dump()), rev2, false);
+  EXPECT_EQ(p.stop(), 0) << p.log();
 }
 
 TEST_F(WebhookServerTest, ClientCertificatesWhenAsked) {
