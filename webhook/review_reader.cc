@@ -21,8 +21,36 @@ constexpr std::size_t kKeptParserBytes = 64 * 1024;
 /// refuses anything deeper than kMaxReviewDepth.
 constexpr std::size_t kParserMaxDepth = kMaxReviewDepth + 1;
 
+/// Thrown when a review holds more than kMaxReviewValues values; caught in read_review.
+struct TooManyValues {};
+
+/// Counts values against kMaxReviewValues.
+class ValueBudget {
+ public:
+  void take() {
+    if (left_ == 0) throw TooManyValues{};
+    --left_;
+  }
+
+ private:
+  std::size_t left_ = kMaxReviewValues;
+};
+
+/// Counts the values of a member that is not kept.
+void count_values(element e, ValueBudget& budget) {
+  budget.take();
+  if (e.type() == element_type::OBJECT) {
+    const simdjson::dom::object object = e.get_object().value_unsafe();
+    for (auto field : object) count_values(field.value, budget);
+  } else if (e.type() == element_type::ARRAY) {
+    const simdjson::dom::array array = e.get_array().value_unsafe();
+    for (element item : array) count_values(item, budget);
+  }
+}
+
 /// nlohmann's parser stores non-negative integers as number_unsigned: so does this.
-json to_json(element e, At at) {
+json to_json(element e, At at, ValueBudget& budget) {
+  budget.take();
   switch (e.type()) {
     case element_type::OBJECT: {
       json out(json::value_t::object);
@@ -34,10 +62,12 @@ json to_json(element e, At at) {
           child = At::request;
         else if (at == At::request && field.key == "oldObject")
           child = At::old_object;
-        else if (at == At::old_object && field.key != "metadata")
+        else if (at == At::old_object && field.key != "metadata") {
+          count_values(field.value, budget);
           continue;
+        }
         // A repeated key keeps its last value, as nlohmann's parser does.
-        members.insert_or_assign(std::string(field.key), to_json(field.value, child));
+        members.insert_or_assign(std::string(field.key), to_json(field.value, child, budget));
       }
       return out;
     }
@@ -46,7 +76,7 @@ json to_json(element e, At at) {
       auto& items = out.get_ref<json::array_t&>();
       const simdjson::dom::array array = e.get_array().value_unsafe();
       items.reserve(array.size());
-      for (element item : array) items.push_back(to_json(item, At::elsewhere));
+      for (element item : array) items.push_back(to_json(item, At::elsewhere, budget));
       return out;
     }
     case element_type::STRING:
@@ -93,6 +123,11 @@ simdjson::dom::parser& thread_parser() {
 
 }  // namespace
 
+std::string too_many_values_error() {
+  return "the review holds more than " + std::to_string(kMaxReviewValues) +
+         " JSON values; no workload object is that large";
+}
+
 ReadReview read_review(std::string_view body) {
   ReadReview out;
   simdjson::dom::parser own;
@@ -107,7 +142,12 @@ ReadReview read_review(std::string_view body) {
   element root;
   const simdjson::error_code error = parser->parse(body.data(), body.size(), true).get(root);
   if (error == simdjson::SUCCESS) {
-    out.review = to_json(root, At::root);
+    try {
+      ValueBudget budget;
+      out.review = to_json(root, At::root, budget);
+    } catch (const TooManyValues&) {
+      out.error = too_many_values_error();
+    }
     return out;
   }
   if (error == simdjson::DEPTH_ERROR) {
@@ -120,7 +160,21 @@ ReadReview read_review(std::string_view body) {
   }
   // simdjson refuses a little that nlohmann accepts (integers beyond 64 bits, which nlohmann reads
   // as doubles): nlohmann decides what is JSON, so a body is refused exactly when it would be.
-  out.review = json::parse(body, nullptr, false);
+  // The same bound on values, counted as nlohmann's parser makes them.
+  ValueBudget budget;
+  const json::parser_callback_t count = [&budget](int, json::parse_event_t event, json&) {
+    if (event == json::parse_event_t::value || event == json::parse_event_t::object_start ||
+        event == json::parse_event_t::array_start)
+      budget.take();
+    return true;
+  };
+  try {
+    out.review = json::parse(body, count, false);
+  } catch (const TooManyValues&) {
+    out.review = json();
+    out.error = too_many_values_error();
+    return out;
+  }
   if (out.review.is_discarded()) {
     out.error = "the body is not valid JSON";
     return out;

@@ -12,6 +12,13 @@
 
 namespace haguard::webhook {
 
+/// JSON values a review body may hold, counted whether kept or not. Each costs 16 bytes
+/// to ~100 (an object member with its key) in the tree the webhook judges: the bound keeps one
+/// review under ~50 MiB however its bytes are spent (16 MiB of `[0,0,...]` would be 8M values and
+/// ~350 MiB). Real workload objects hold ~40 values per KiB (the 1 MiB benchmark review: 28k),
+/// and kube-apiserver refuses objects over ~3 MiB.
+inline constexpr std::size_t kMaxReviewValues = 500'000;
+
 struct ReadReview {
   nlohmann::json review;  ///< discarded when `error` is set
   std::string error;      ///< why the body is not JSON a review can be read from (HTTP 400)
@@ -20,7 +27,10 @@ struct ReadReview {
 /// Parses `body`. Accepts exactly the JSON nlohmann::json::parse accepts, and gives the same
 /// values, but for the oldObject members dropped above and arrays and objects nested more than
 /// kMaxReviewDepth + 1 levels deep (refused with too_deep_error(); decode_review refuses the one
-/// level in between).
+/// level in between), and bodies of more than kMaxReviewValues values (refused, HTTP 400).
 ReadReview read_review(std::string_view body);
+
+/// Why a review of more than kMaxReviewValues values is refused.
+std::string too_many_values_error();
 
 }  // namespace haguard::webhook

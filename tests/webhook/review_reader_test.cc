@@ -231,6 +231,45 @@ TEST(ReadReview, RefusesDeepNestingWithoutRecursingIntoIt) {
   }
 }
 
+/// `prefix` + n zeros in an array + `suffix`.
+std::string with_zeros(std::string_view prefix, std::size_t n, std::string_view suffix) {
+  std::string body(prefix);
+  body.reserve(prefix.size() + 2 * n + suffix.size() + 2);
+  body += '[';
+  for (std::size_t i = 0; i < n; ++i) body += i ? ",0" : "0";
+  body += ']';
+  body += suffix;
+  return body;
+}
+
+void expect_value_limit(std::string_view prefix, std::size_t others, std::string_view suffix,
+                        const std::string& what) {
+  // `others`: the values of the body besides the zeros (the array counts itself).
+  ReadReview at = read_review(with_zeros(prefix, kMaxReviewValues - others, suffix));
+  EXPECT_TRUE(at.error.empty()) << what << ": " << at.error;
+  ReadReview over = read_review(with_zeros(prefix, kMaxReviewValues - others + 1, suffix));
+  EXPECT_EQ(over.error, too_many_values_error()) << what;
+  EXPECT_TRUE(over.review.is_null()) << what;
+}
+
+TEST(ReadReview, RefusesMoreValuesThanTheLimitOnEitherParser) {
+  // root, array
+  expect_value_limit(R"({"a":)", 2, "}", "simdjson");
+  // root, the integer beyond 64 bits (which sends the body to nlohmann's parser), array
+  expect_value_limit(R"({"b":123456789012345678901234567890,"a":)", 3, "}", "nlohmann");
+  // Values of oldObject's members that are not kept count too: root, request, oldObject, array.
+  expect_value_limit(R"({"request":{"oldObject":{"spec":)", 4, "}}}", "pruned, simdjson");
+  expect_value_limit(R"({"request":{"oldObject":{"x":123456789012345678901234567890,"spec":)", 5,
+                     "}}}", "pruned, nlohmann");
+  // Objects count their members' values as arrays do.
+  std::string members = "{";
+  for (std::size_t i = 0; i < kMaxReviewValues; ++i)
+    members += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+  members += "}";
+  EXPECT_EQ(read_review(members).error, too_many_values_error());  // root + all the members
+  EXPECT_NE(too_many_values_error().find(std::to_string(kMaxReviewValues)), std::string::npos);
+}
+
 TEST(ReadReview, LargeBodiesAndSmallOnesInTurn) {
   // Over 64 KiB a body gets a parser of its own; the thread's parser must still serve the next.
   const std::string large = update_review(4000).dump();
