@@ -27,7 +27,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct SessionLimits {
-  std::size_t max_body = 16 * 1024 * 1024;
+  std::size_t max_body = 6 * 1024 * 1024;
   std::chrono::seconds handshake{10};
   std::chrono::seconds idle{60};     ///< waiting for the next request's header
   std::chrono::seconds body{30};     ///< reading a body once its header came
