@@ -112,7 +112,7 @@ int Server::run() {
 
 void Server::accept() {
   Worker& worker = next_worker();
-  acceptor_.async_accept(worker.ioc, [this, &worker](beast::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept(worker.ioc, [this, &worker](beast::error_code ec, SessionSocket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
       log_event(spdlog::level::warn, "accept failed", {{"error", ec.message()}});

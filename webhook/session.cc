@@ -21,7 +21,7 @@ bool is_quiet(beast::error_code ec) {
 
 }  // namespace
 
-Session::Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
+Session::Session(SessionSocket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
                  const SessionLimits& limits, const std::atomic<bool>& closing,
                  BodyGate& large_bodies, net::thread_pool* blocking)
     : context_(std::move(context)),

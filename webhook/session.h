@@ -26,6 +26,11 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+/// Each connection lives on one single-threaded io_context: its concrete executor spares every
+/// async step the type-erased any_io_executor (copies, allocations, indirect calls).
+using SessionExecutor = net::io_context::executor_type;
+using SessionSocket = net::basic_stream_socket<tcp, SessionExecutor>;
+
 struct SessionLimits {
   std::size_t max_body = 6 * 1024 * 1024;
   std::chrono::seconds handshake{10};
@@ -39,7 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// `closing`: once true, the session closes after the answer in progress, and idle
   /// connections close when stop_when_idle() is called. `blocking`: where answers that wait on
   /// the Kubernetes API are made (null: on the connection's thread).
-  Session(tcp::socket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
+  Session(SessionSocket&& socket, std::shared_ptr<ssl::context> context, const Router& router,
           const SessionLimits& limits, const std::atomic<bool>& closing, BodyGate& large_bodies,
           net::thread_pool* blocking = nullptr);
 
@@ -61,7 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void discard_input();
 
   std::shared_ptr<ssl::context> context_;  // outlives stream_ (declared first)
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::ssl_stream<beast::basic_stream<tcp, SessionExecutor>> stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Response> response_;
