@@ -177,16 +177,16 @@ Evaluation Engine::evaluate(const json& object, const EvalContext& ctx) const {
   return ev;
 }
 
-FixResult Engine::fix(const json& object, const EvalContext& ctx) const {
+FixResult Engine::fix(const json& object, const EvalContext& ctx, bool copy_unchanged) const {
   FixResult result;
   result.evaluation = evaluate(object, ctx);
-  result.object = object;
-  if (result.evaluation.kind.empty()) return result;
-
   std::set<std::string> wanted;
-  for (const Finding& f : result.evaluation.findings)
-    if (f.fixable && f.outcome == Outcome::fail && f.enforcement == Enforcement::enforce)
-      wanted.insert(f.rule);
+  if (!result.evaluation.kind.empty())
+    for (const Finding& f : result.evaluation.findings)
+      if (f.fixable && f.outcome == Outcome::fail && f.enforcement == Enforcement::enforce)
+        wanted.insert(f.rule);
+  if (wanted.empty() && !copy_unchanged) return result;
+  result.object = object;
   if (wanted.empty()) return result;
 
   const Policy& policy = *policy_;
@@ -196,7 +196,10 @@ FixResult Engine::fix(const json& object, const EvalContext& ctx) const {
     RuleContext rctx{policy, *policy.rule(rule->id()), env, ctx.set};
     if (rule->fix(result.object, ctx.scale_parent_kind, rctx)) result.rules.emplace_back(rule->id());
   }
-  if (result.rules.empty()) return result;
+  if (result.rules.empty()) {
+    if (!copy_unchanged) result.object = json();
+    return result;
+  }
 
   // Record what was fixed, merged with what earlier fixes recorded, so a second pass changes nothing.
   json& meta = result.object["metadata"];

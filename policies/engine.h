@@ -59,7 +59,7 @@ struct EvalContext {
 };
 
 struct FixResult {
-  json object;                     ///< the fixed copy (== input when nothing was fixed)
+  json object;                     ///< the fixed copy (== input when nothing was fixed; see fix)
   json patch = json::array();      ///< RFC 6902 ops from the input to `object`
   std::vector<std::string> rules;  ///< ids of rules whose fix was applied
   Evaluation evaluation;           ///< of the fixed copy: what still fails
@@ -84,8 +84,10 @@ class Engine {
 
   /// Applies the fixes the policy enables for the environment (enforced rules with fix on, not
   /// exempted), records them in the haguard.dalp.io/mutated annotation, and evaluates the result.
-  /// fix(fix(x).object).patch is empty.
-  FixResult fix(const json& object, const EvalContext& ctx) const;
+  /// fix(fix(x).object).patch is empty. With `copy_unchanged` false, `object` stays null when
+  /// no rule was fixed (the admission path needs only the patch; the copy is most of the cost
+  /// of fixing a compliant object).
+  FixResult fix(const json& object, const EvalContext& ctx, bool copy_unchanged = true) const;
 
   /// Runs the set rules on `set`; environments[i] is the environment of set.objects()[i].
   /// Returns (object index, finding) pairs.

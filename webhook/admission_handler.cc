@@ -152,7 +152,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
 
   Evaluation ev;
   if (in.endpoint == Endpoint::mutate) {
-    FixResult fixed = engine.fix(*object, ctx);
+    FixResult fixed = engine.fix(*object, ctx, /*copy_unchanged=*/false);
     if (object != r.object && !fixed.rules.empty())
       fixed.patch = json_diff(*r.object, without_filled_namespace(std::move(fixed.object), *r.object));
     ev = std::move(fixed.evaluation);

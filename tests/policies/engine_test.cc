@@ -51,6 +51,30 @@ TEST(Engine, ProductionDeniesAndFixes) {
   EXPECT_EQ(dapp(1).patch(f.patch), f.object);
 }
 
+TEST(Engine, FixWithoutCopyingWhatIsUnchanged) {
+  Engine e(default_policy());
+  // Something to fix: the same object, patch and evaluation as with the copy.
+  FixResult full = e.fix(dapp(1), ctx("production"));
+  FixResult lean = e.fix(dapp(1), ctx("production"), /*copy_unchanged=*/false);
+  EXPECT_EQ(lean.object, full.object);
+  EXPECT_EQ(lean.patch, full.patch);
+  EXPECT_EQ(lean.rules, full.rules);
+  EXPECT_EQ(lean.evaluation.findings.size(), full.evaluation.findings.size());
+  // Nothing to fix (compliant, staging, not a workload): no copy, no patch, the same evaluation.
+  const json svc = json::parse(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":"x"}})");
+  for (const auto& [object, env] : {std::pair{full.object, "production"},
+                                    std::pair{dapp(1), "staging"}, std::pair{svc, "production"}}) {
+    FixResult kept = e.fix(object, ctx(env));
+    FixResult none = e.fix(object, ctx(env), false);
+    EXPECT_EQ(kept.object, object) << env;
+    EXPECT_TRUE(none.object.is_null()) << env;
+    EXPECT_TRUE(none.patch.empty()) << env;
+    EXPECT_TRUE(none.rules.empty()) << env;
+    EXPECT_EQ(none.evaluation.denied(), kept.evaluation.denied()) << env;
+    EXPECT_EQ(none.evaluation.findings.size(), kept.evaluation.findings.size()) << env;
+  }
+}
+
 TEST(Engine, StagingWarnsAndNeverFixes) {
   Engine e(default_policy());
   Evaluation ev = e.evaluate(dapp(1), ctx("staging"));
