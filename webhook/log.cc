@@ -44,7 +44,8 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void log_event(spdlog::level::level_enum level, std::string_view msg, const nlohmann::json& fields) {
+void log_event(spdlog::level::level_enum level, std::string_view msg,
+               const nlohmann::json& fields) {
   if (!spdlog::default_logger_raw()->should_log(level)) return;
   // Fields are dumped in place, not copied into a new object.
   std::string rest;

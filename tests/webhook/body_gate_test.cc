@@ -1,4 +1,5 @@
-// BodyGate: tickets up to its slots, waiters granted in order as tickets come back, from any thread.
+// BodyGate: tickets up to its slots, waiters granted in order as tickets come back, from any
+// thread.
 #include "webhook/body_gate.h"
 
 #include <atomic>

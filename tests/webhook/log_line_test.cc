@@ -48,9 +48,11 @@ TEST(LogLine, EveryKindOfField) {
 
 TEST(LogLine, StringsNeedingEscapesAreWrittenAsNlohmannWrites) {
   const std::vector<std::string> cases = {
-      "quote \" here", "back\\slash", "new\nline\ttab\r", std::string("nul\0byte", 8),
-      "\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "bad \xff\xfe utf-8",
-      "cut \xe2\x82", "</script>", "\xed\xa0\x80 surrogate"};
+      "quote \" here",      "back\\slash",
+      "new\nline\ttab\r",   std::string("nul\0byte", 8),
+      "\x01\x1f\x7f",       "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+      "bad \xff\xfe utf-8", "cut \xe2\x82",
+      "</script>",          "\xed\xa0\x80 surrogate"};
   for (const std::string& s : cases) {
     std::string out;
     append_json_string(out, s);
