@@ -71,6 +71,24 @@ json scale_review(const std::string& uid, int replicas) {
             {"oldObject", scale}}}};
 }
 
+/// A webhook that reads /scale parents from a KubeStandIn answering after `delay`.
+struct WebhookWithSlowApi {
+  WebhookWithSlowApi(const CertFiles& certs, std::chrono::milliseconds delay,
+                     const std::string& threads, const std::string& grace)
+      : dir(make_temp_dir("haguard-kube")),
+        api(certs.cert, certs.key, "parent-token"),
+        process({"--tls-cert", certs.cert, "--tls-key", certs.key, "--kube-api",
+                 api.write_kubeconfig(dir, certs.ca, "haguard.haguard.svc"), "--threads", threads,
+                 "--shutdown-grace", grace},
+                certs.ca) {
+    api.set_delay(delay);
+  }
+  ~WebhookWithSlowApi() { fs::remove_all(dir); }
+  const std::string dir;
+  KubeStandIn api;
+  WebhookProcess process;
+};
+
 /// One webhook with the embedded policy for the whole suite.
 class WebhookServerTest : public ::testing::Test {
  protected:
@@ -380,13 +398,8 @@ TEST_F(WebhookServerTest, BadPolicyFileAtStartFailsFast) {
 }
 
 TEST_F(WebhookServerTest, SigtermDrainsThenExitsZero) {
-  const std::string kube_dir = make_temp_dir("haguard-kube");
-  KubeStandIn api(certs_.cert, certs_.key, "drain-token");
-  api.set_delay(std::chrono::milliseconds(1500));  // keeps a request in flight
-  std::string kubeconfig = api.write_kubeconfig(kube_dir, certs_.ca, "haguard.haguard.svc");
-  WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--kube-api", kubeconfig,
-                    "--threads", "2", "--shutdown-grace", "0.5"},
-                   certs_.ca);
+  WebhookWithSlowApi w(certs_, std::chrono::milliseconds(1500), "2", "0.5");
+  WebhookProcess& p = w.process;
   std::string error;
   ASSERT_TRUE(p.start(&error)) << error;
   TlsClient idle(p.port(), p.client_options());  // an idle keep-alive connection
@@ -407,18 +420,12 @@ TEST_F(WebhookServerTest, SigtermDrainsThenExitsZero) {
   expect_apiserver_accepts(in_flight, rev, false);  // the in-flight request finished
   EXPECT_EQ(p.wait(std::chrono::seconds(20)), 0) << p.log();
   EXPECT_NE(p.log().find("draining"), std::string::npos);
-  fs::remove_all(kube_dir);
 }
 
 TEST_F(WebhookServerTest, TimeoutQueryBoundsTheParentLookup) {
   // kube-apiserver gives up after ?timeout=: a slow API server must not make the answer late.
-  const std::string kube_dir = make_temp_dir("haguard-kube");
-  KubeStandIn api(certs_.cert, certs_.key, "slow-token");
-  api.set_delay(std::chrono::milliseconds(4000));
-  std::string kubeconfig = api.write_kubeconfig(kube_dir, certs_.ca, "haguard.haguard.svc");
-  WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--kube-api", kubeconfig,
-                    "--threads", "2", "--shutdown-grace", "0"},
-                   certs_.ca);
+  WebhookWithSlowApi w(certs_, std::chrono::milliseconds(4000), "2", "0");
+  WebhookProcess& p = w.process;
   std::string error;
   ASSERT_TRUE(p.start(&error)) << error;
   TlsClient c(p.port(), p.client_options());
@@ -433,18 +440,12 @@ TEST_F(WebhookServerTest, TimeoutQueryBoundsTheParentLookup) {
       << res.dump();
   EXPECT_NE(p.log().find("scale parent lookup failed"), std::string::npos);
   EXPECT_EQ(p.stop(), 0);
-  fs::remove_all(kube_dir);
 }
 
 TEST_F(WebhookServerTest, SlowParentLookupDoesNotStallOtherConnections) {
   // One I/O thread: were the API read made on it, every other connection would wait for it.
-  const std::string kube_dir = make_temp_dir("haguard-kube");
-  KubeStandIn api(certs_.cert, certs_.key, "pool-token");
-  api.set_delay(std::chrono::milliseconds(1500));
-  std::string kubeconfig = api.write_kubeconfig(kube_dir, certs_.ca, "haguard.haguard.svc");
-  WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--kube-api", kubeconfig,
-                    "--threads", "1", "--shutdown-grace", "0"},
-                   certs_.ca);
+  WebhookWithSlowApi w(certs_, std::chrono::milliseconds(1500), "1", "0");
+  WebhookProcess& p = w.process;
   std::string error;
   ASSERT_TRUE(p.start(&error)) << error;
   TlsClient other(p.port(), p.client_options());
@@ -467,11 +468,10 @@ TEST_F(WebhookServerTest, SlowParentLookupDoesNotStallOtherConnections) {
   slow.join();
   expect_apiserver_accepts(r, rev, false);
   expect_apiserver_accepts(slow_result, scale, false);
-  EXPECT_EQ(api.requests(), 1);
+  EXPECT_EQ(w.api.requests(), 1);
   EXPECT_GE(slow_took, std::chrono::milliseconds(1400));  // it did wait for the API
   EXPECT_LT(took, std::chrono::milliseconds(1000)) << "answered only after the slow API read";
   EXPECT_EQ(p.stop(), 0) << p.log();
-  fs::remove_all(kube_dir);
 }
 
 TEST_F(WebhookServerTest, LargeBodiesWaitForATicketSmallOnesNever) {
