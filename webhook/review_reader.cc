@@ -11,7 +11,7 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 /// Where in the review a value sits, as far as pruning cares.
-enum class At { root, request, old_object, elsewhere };
+enum class At { root, request, object, old_object, metadata, elsewhere };
 
 /// Bodies up to this size are parsed by the thread's parser, which keeps its buffers; larger ones
 /// by a parser of their own, so that one large review does not pin megabytes per thread.
@@ -58,11 +58,16 @@ json to_json(element e, At at, ValueBudget& budget) {
       const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
       for (auto field : object) {  // value_unsafe() of a temporary result dangles in a range-for
         At child = At::elsewhere;
-        if (at == At::root && field.key == "request")
+        if (at == At::root && field.key == "request") {
           child = At::request;
-        else if (at == At::request && field.key == "oldObject")
+        } else if (at == At::request && field.key == "object") {
+          child = At::object;
+        } else if (at == At::request && field.key == "oldObject") {
           child = At::old_object;
-        else if (at == At::old_object && field.key != "metadata") {
+        } else if ((at == At::object || at == At::old_object) && field.key == "metadata") {
+          child = At::metadata;
+        } else if ((at == At::old_object && field.key != "metadata") ||
+                   (at == At::metadata && field.key == "managedFields")) {
           count_values(field.value, budget);
           continue;
         }
@@ -97,19 +102,33 @@ json to_json(element e, At at, ValueBudget& budget) {
   return json();
 }
 
+/// `parent[key]` when `parent` is an object holding an object there; else null.
+json* object_member(json& parent, const char* key) {
+  if (!parent.is_object()) return nullptr;
+  auto it = parent.find(key);
+  return it != parent.end() && it->is_object() ? &*it : nullptr;
+}
+
+/// Drops metadata.managedFields of `object` (an object's or oldObject's).
+void drop_managed_fields(json* object) {
+  if (json* metadata = object ? object_member(*object, "metadata") : nullptr)
+    metadata->erase("managedFields");
+}
+
 /// The same pruning on a review nlohmann parsed.
-void prune_old_object(json& review) {
-  if (!review.is_object()) return;
-  auto request = review.find("request");
-  if (request == review.end() || !request->is_object()) return;
-  auto old = request->find("oldObject");
-  if (old == request->end() || !old->is_object()) return;
+void prune(json& review) {
+  json* request = object_member(review, "request");
+  if (!request) return;
+  drop_managed_fields(object_member(*request, "object"));
+  json* old = object_member(*request, "oldObject");
+  if (!old) return;
   for (auto it = old->begin(); it != old->end();) {
     if (it.key() == "metadata")
       ++it;
     else
       it = old->erase(it);
   }
+  drop_managed_fields(old);
 }
 
 simdjson::dom::parser& thread_parser() {
@@ -179,7 +198,7 @@ ReadReview read_review(std::string_view body) {
     out.error = "the body is not valid JSON";
     return out;
   }
-  prune_old_object(out.review);
+  prune(out.review);
   return out;
 }
 

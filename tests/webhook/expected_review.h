@@ -1,6 +1,7 @@
 #pragma once
 // The oracle for read_review, written without it: nlohmann's parse of the body, with
-// request.oldObject cut down to its metadata. Used by review_reader_test and the
+// request.oldObject cut down to its metadata and the managedFields of both objects' metadata
+// dropped. Used by review_reader_test and the
 // admission_review fuzz target.
 
 #include <string_view>
@@ -19,6 +20,10 @@ inline nlohmann::json expected_review(std::string_view body) {
       if (req["oldObject"].contains("metadata")) kept["metadata"] = req["oldObject"]["metadata"];
       req["oldObject"] = std::move(kept);
     }
+    for (const char* name : {"object", "oldObject"})
+      if (req.contains(name) && req[name].is_object() && req[name].contains("metadata") &&
+          req[name]["metadata"].is_object())
+        req[name]["metadata"].erase("managedFields");
   }
   return j;
 }

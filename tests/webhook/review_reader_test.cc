@@ -74,23 +74,31 @@ json update_review(std::size_t env_count) {
 TEST(ReadReview, EveryAdmissionCaseReadsAsNlohmannParsesIt) {
   auto files = case_files();
   ASSERT_GT(files.size(), 40u);
-  std::size_t with_old = 0;
+  std::size_t with_old = 0, with_managed_fields = 0;
   for (const auto& f : files) {
     const std::string text = slurp(f);
     expect_same_as_nlohmann(text, f.filename().string());
     ReadReview r = read_review(text);
     ASSERT_TRUE(r.error.empty()) << f;
     const json& req = r.review.at("request");
-    // The object the engine judges is whole; an old object keeps its metadata only.
-    EXPECT_EQ(req.value("object", json()), json::parse(text)["request"].value("object", json()));
+    // The object the engine judges is whole but for managedFields; an old object keeps its
+    // metadata only, without managedFields either.
+    json original = json::parse(text)["request"];
+    for (const char* name : {"object", "oldObject"}) {
+      if (original.contains(name) && original[name].contains("metadata") &&
+          original[name]["metadata"].erase("managedFields"))
+        ++with_managed_fields;
+    }
+    EXPECT_EQ(req.value("object", json()), original.value("object", json()));
     if (req.contains("oldObject") && req["oldObject"].is_object()) {
       ++with_old;
       for (const auto& [k, v] : req["oldObject"].items()) EXPECT_EQ(k, "metadata") << f;
       EXPECT_EQ(req["oldObject"].value("metadata", json()),
-                json::parse(text)["request"]["oldObject"].value("metadata", json()));
+                original["oldObject"].value("metadata", json()));
     }
   }
   EXPECT_GT(with_old, 5u) << "the cases should include UPDATEs with an oldObject";
+  EXPECT_GT(with_managed_fields, 0u) << "the cases should include an object with managedFields";
 }
 
 TEST(ReadReview, KeepsOnlyTheOldObjectsMetadataAndDecodesTheSame) {
@@ -130,6 +138,39 @@ TEST(ReadReview, PrunesOnlyRequestOldObject) {
     expect_same_as_nlohmann(body, body);
   ReadReview r = read_review(R"({"request":{"object":{"oldObject":{"spec":1}}}})");
   EXPECT_EQ(r.review["request"]["object"]["oldObject"]["spec"], 1);
+}
+
+TEST(ReadReview, DropsManagedFieldsOfBothObjectsOnly) {
+  json review = update_review(3);
+  const json managed = json::parse(R"([{"manager":"argocd-controller","operation":"Apply",
+      "apiVersion":"apps/v1","fieldsType":"FieldsV1","fieldsV1":{"f:spec":{"f:replicas":{}}}}])");
+  const json without = review;
+  review["request"]["object"]["metadata"]["managedFields"] = managed;
+  review["request"]["oldObject"]["metadata"]["managedFields"] = managed;
+  ReadReview r = read_review(review.dump());
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.review, read_review(without.dump()).review);
+  EXPECT_FALSE(r.review["request"]["object"]["metadata"].contains("managedFields"));
+  EXPECT_EQ(r.review["request"]["object"]["metadata"]["name"],
+            review["request"]["object"]["metadata"]["name"]);
+
+  // Anywhere else the name is not special, and bodies nlohmann parses after a simdjson refusal
+  // (the integer beyond 64 bits) are pruned the same way.
+  for (std::string body : {
+           R"({"request":{"object":{"metadata":{"managedFields":[1],"name":"a"}}}})",
+           R"({"request":{"object":{"metadata":{"managedFields":[1]},"managedFields":2}}})",
+           R"({"request":{"object":{"spec":{"template":{"metadata":{"managedFields":[1]}}}}}})",
+           R"({"request":{"object":{"metadata":"x"},"managedFields":1},"managedFields":2})",
+           R"({"request":{"object":{"metadata":[{"managedFields":1}]}}})",
+           R"({"request":{"oldObject":{"metadata":{"managedFields":{},"uid":"u"},"spec":1}}})",
+           R"({"request":{"object":{"metadata":{"managedFields":1}},"object":{"metadata":{"a":1}}}})",
+           R"({"request":{"object":{"metadata":{"managedFields":[123456789012345678901234567890]}}}})",
+           R"({"n":123456789012345678901234567890,"request":{"object":{"metadata":{"managedFields":1,"b":2}}}})",
+       })
+    expect_same_as_nlohmann(body, body);
+  EXPECT_EQ(read_review(R"({"request":{"object":{"spec":{"metadata":{"managedFields":1}}}}})")
+                .review["request"]["object"]["spec"]["metadata"]["managedFields"],
+            1);
 }
 
 TEST(ReadReview, ScalarsAndEdgeCasesMatchNlohmann) {
