@@ -1,5 +1,7 @@
 #include "webhook/metrics.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 namespace haguard::webhook {
@@ -69,20 +71,31 @@ std::string number(double v) {
 
 }  // namespace
 
-Metrics::Metrics() {
-  for (const auto& f : kCounters) counters_[f.name];
+Metrics::Metrics() : id_([] {
+  static std::atomic<std::uint64_t> next{1};
+  return next.fetch_add(1);
+}()) {}
+
+Metrics::Shard& Metrics::shard() {
+  // (instance id, shard) pairs of the instances this thread has counted into: one in the server,
+  // a few in tests. Ids are never reused, so a destroyed instance's entry never matches again.
+  thread_local std::vector<std::pair<std::uint64_t, Shard*>> mine;
+  for (const auto& [id, s] : mine)
+    if (id == id_) return *s;
+  std::lock_guard lock(mu_);
+  Shard* s = shards_.emplace_back(std::make_unique<Shard>()).get();
+  mine.emplace_back(id_, s);
+  return *s;
 }
 
 void Metrics::inc(std::string_view name, Labels labels, double by) {
   thread_local std::string key;
-  key.clear();
+  key.assign(name);
   append_labels(key, labels);
-  std::lock_guard lock(mu_);
-  auto family = counters_.find(name);
-  if (family == counters_.end())
-    family = counters_.emplace(std::string(name), decltype(family->second){}).first;
-  auto series = family->second.find(key);
-  if (series == family->second.end()) series = family->second.emplace(key, 0.0).first;
+  Shard& s = shard();
+  std::lock_guard lock(s.mu);
+  auto series = s.counters.find(std::string_view(key));
+  if (series == s.counters.end()) series = s.counters.emplace(key, 0.0).first;
   series->second += by;
 }
 
@@ -97,9 +110,10 @@ void Metrics::request(std::string_view endpoint, std::string_view environment,
   thread_local std::string key;
   key.clear();
   append_labels(key, Labels{{"endpoint", endpoint}});
-  std::lock_guard lock(mu_);
-  auto it = latency_.find(key);
-  if (it == latency_.end()) it = latency_.emplace(key, Histogram{}).first;
+  Shard& s = shard();
+  std::lock_guard lock(s.mu);
+  auto it = s.latency.find(key);
+  if (it == s.latency.end()) it = s.latency.emplace(key, Histogram{}).first;
   Histogram& h = it->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.counts[i];
@@ -147,18 +161,33 @@ void Metrics::parent_lookup(std::string_view result) {
 
 std::string Metrics::render() const {
   std::lock_guard lock(mu_);
+  // The shards added up, in a stable order: by family, then by labels.
+  std::map<std::string, std::map<std::string, double>, std::less<>> counters;
+  std::map<std::string, Histogram> latency;
+  for (const auto& s : shards_) {
+    std::lock_guard shard_lock(s->mu);
+    for (const auto& [key, v] : s->counters) {
+      const std::size_t brace = std::min(key.find('{'), key.size());
+      counters[key.substr(0, brace)][key.substr(brace)] += v;
+    }
+    for (const auto& [labels, h] : s->latency) {
+      Histogram& sum = latency[labels];
+      for (std::size_t i = 0; i < kBuckets.size(); ++i) sum.counts[i] += h.counts[i];
+      sum.count += h.count;
+      sum.sum += h.sum;
+    }
+  }
   std::string out;
   out += "# HELP haguard_build_info Build of this webhook.\n# TYPE haguard_build_info gauge\n";
   out += std::string("haguard_build_info{version=\"") + HAGUARD_VERSION + "\"} 1\n";
   for (const auto& f : kCounters) {
     out += std::string("# HELP ") + f.name + " " + f.help + "\n# TYPE " + f.name + " counter\n";
-    for (const auto& [labels, v] : counters_.at(f.name))
-      out += f.name + labels + " " + number(v) + "\n";
+    for (const auto& [labels, v] : counters[f.name]) out += f.name + labels + " " + number(v) + "\n";
   }
   out +=
       "# HELP haguard_admission_duration_seconds Time to decide an admission request.\n"
       "# TYPE haguard_admission_duration_seconds histogram\n";
-  for (const auto& [labels, h] : latency_) {
+  for (const auto& [labels, h] : latency) {
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
       out += "haguard_admission_duration_seconds_bucket" +
              with_label(labels, "le", number(kBuckets[i])) + " " + std::to_string(h.counts[i]) +

@@ -1,15 +1,20 @@
 #pragma once
-// Prometheus metrics in the text exposition format, all prefixed haguard_. Thread-safe.
+// Prometheus metrics in the text exposition format, all prefixed haguard_. Thread-safe: each
+// thread counts into a shard of its own, so admissions on different threads never wait on each
+// other; render() adds the shards up.
 
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace haguard::webhook {
 
@@ -46,9 +51,22 @@ class Metrics {
     double sum = 0;
   };
 
-  mutable std::mutex mu_;
-  std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> counters_;
-  std::map<std::string, Histogram, std::less<>> latency_;  // by endpoint
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  /// One thread's counts. Its mutex is taken by that thread and by render() only.
+  struct Shard {
+    std::mutex mu;
+    /// Keyed by family name and rendered labels: haguard_x_total{a="1"}.
+    std::unordered_map<std::string, double, KeyHash, std::equal_to<>> counters;
+    std::map<std::string, Histogram, std::less<>> latency;  // by rendered endpoint label
+  };
+  Shard& shard();
+
+  const std::uint64_t id_;  ///< unique per instance: how a thread finds its shard of this one
+  mutable std::mutex mu_;   ///< guards shards_ and the gauges below
+  std::vector<std::unique_ptr<Shard>> shards_;
   std::string policy_hash_, policy_source_;
   bool policy_ok_ = false;
   std::int64_t cert_not_after_ = 0;

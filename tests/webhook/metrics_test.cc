@@ -2,6 +2,7 @@
 
 #include "webhook/metrics.h"
 
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -77,6 +78,8 @@ TEST(Metrics, ThreadsCountEveryIncrement) {
         m.http_response(200);
       }
     });
+  // Rendering while the threads count: each sees a consistent sum so far, never a torn series.
+  for (int i = 0; i < 50; ++i) EXPECT_NE(m.render().find("# TYPE haguard_findings_total"), std::string::npos);
   for (auto& t : threads) t.join();
   const std::string text = m.render();
   EXPECT_TRUE(has_line(
@@ -86,6 +89,24 @@ TEST(Metrics, ThreadsCountEveryIncrement) {
       text,
       R"(haguard_findings_total{rule="min-replicas",outcome="pass",environment="production"} 10000)"));
   EXPECT_TRUE(has_line(text, R"(haguard_http_responses_total{code="200"} 20000)"));
+}
+
+TEST(Metrics, InstancesOnOneThreadCountApart) {
+  // Each thread keeps a shard per instance: a second Metrics (as in tests, or a restarted
+  // server) must not count into the first one's, even when one is destroyed and another made.
+  auto first = std::make_unique<Metrics>();
+  Metrics second;
+  first->http_response(200);
+  second.http_response(200);
+  second.http_response(200);
+  EXPECT_TRUE(has_line(first->render(), R"(haguard_http_responses_total{code="200"} 1)"));
+  EXPECT_TRUE(has_line(second.render(), R"(haguard_http_responses_total{code="200"} 2)"));
+  first.reset();
+  Metrics third;
+  third.http_response(503);
+  const std::string text = third.render();
+  EXPECT_TRUE(has_line(text, R"(haguard_http_responses_total{code="503"} 1)")) << text;
+  EXPECT_EQ(text.find(R"(code="200")"), std::string::npos) << text;
 }
 
 }  // namespace
