@@ -14,7 +14,7 @@ const json* at(const json& object, std::string_view pointer) {
     std::string_view token = pointer.substr(pos, next == std::string_view::npos ? pointer.size() - pos
                                                                                    : next - pos);
     if (!cur->is_object()) return nullptr;
-    auto it = cur->find(std::string(token));
+    auto it = cur->find(token);  // heterogeneous lookup: no key string made
     if (it == cur->end()) return nullptr;
     cur = &*it;
     if (next == std::string_view::npos) break;
@@ -106,11 +106,13 @@ std::string Workload::pod_template_pointer() const {
   }
 }
 
-const json* Workload::pod_template() const {
-  std::string p = pod_template_pointer();
-  if (p.empty()) return nullptr;
-  const json* t = at(*object_, p);
-  return t && t->is_object() ? t : nullptr;
+Workload::Workload(const json& object, WorkloadKind kind, std::string kind_name)
+    : object_(&object), kind_(kind), kind_name_(std::move(kind_name)) {
+  // Found once: every rule asks for it.
+  if (std::string p = pod_template_pointer(); !p.empty()) {
+    const json* t = at(object, p);
+    pod_template_ = t && t->is_object() ? t : nullptr;
+  }
 }
 
 Labels Workload::pod_labels() const {

@@ -58,7 +58,7 @@ class Workload {
   std::string replicas_pointer() const;
 
   /// The pod template (CronJob: spec.jobTemplate.spec.template), or nullptr.
-  const json* pod_template() const;
+  const json* pod_template() const { return pod_template_; }
   /// JSON pointer of the pod template, "" when there is none.
   std::string pod_template_pointer() const;
   /// The pod template's labels; for a Scale, the labels parsed from status.selector.
@@ -73,9 +73,9 @@ class Workload {
   std::string hpa_target_name() const;
 
  private:
-  Workload(const json& object, WorkloadKind kind, std::string kind_name)
-      : object_(&object), kind_(kind), kind_name_(std::move(kind_name)) {}
+  Workload(const json& object, WorkloadKind kind, std::string kind_name);
   const json* object_;
+  const json* pod_template_ = nullptr;
   WorkloadKind kind_;
   std::string kind_name_;
 };
