@@ -75,7 +75,10 @@ void Session::on_handshake(beast::error_code ec) {
 
 void Session::read_header() {
   if (closing_.load() && served_) return shutdown();
-  parser_.emplace();  // a fresh parser per message: limits and state never leak across requests
+  // A fresh parser per message: limits and state never leak across requests. Its body is the
+  // previous one's storage, empty.
+  parser_.emplace(std::piecewise_construct, std::make_tuple(std::move(spare_body_)));
+  spare_body_ = std::string();
   parser_->body_limit(limits_.max_body);
   idle_ = true;
   beast::get_lowest_layer(stream_).expires_after(limits_.idle);
@@ -133,11 +136,23 @@ void Session::on_read_error(beast::error_code ec) {
   shutdown();
 }
 
+namespace {
+/// Bodies whose storage is kept for the connection's next request: small reviews. A large one's
+/// is freed, so an idle connection never holds megabytes.
+constexpr std::size_t kReusedBodyBytes = 64 * 1024;
+}  // namespace
+
 void Session::on_body(beast::error_code ec, std::size_t) {
   if (ec) return on_read_error(ec);
   Request req = parser_->release();
   std::optional<Response> res = router_.handle(req, client_verified_, blocking_ == nullptr);
-  if (res) return answer(std::move(*res));
+  if (res) {
+    if (req.body().capacity() <= kReusedBodyBytes) {
+      spare_body_ = std::move(req.body());
+      spare_body_.clear();
+    }
+    return answer(std::move(*res));
+  }
   // The answer waits on the Kubernetes API: make it on the blocking pool, then write it from this
   // connection's thread. The other connections of this thread go on meanwhile.
   net::post(*blocking_, [self = shared_from_this(), req = std::move(req)] {

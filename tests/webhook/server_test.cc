@@ -248,7 +248,8 @@ TEST_F(WebhookServerTest, Tls12MinimumTls13AllowedAlpnHttp11) {
 TEST_F(WebhookServerTest, KeepAliveReusesOneConnection) {
   auto c = client();
   for (int i = 0; i < 10; ++i) {
-    json rev = deployment_review("k-" + std::to_string(i), 1);
+    // Bodies longer and shorter in turn: a connection reads each into the last one's storage.
+    json rev = deployment_review("k-" + std::string(i % 2 ? 900 : 5 * i, 'x') + std::to_string(i), 1);
     HttpResult r = c.request("POST", i % 2 ? "/mutate/production?timeout=10s"
                                            : "/validate/production?timeout=10s", rev.dump());
     expect_apiserver_accepts(r, rev, i % 2 == 1);
