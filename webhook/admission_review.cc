@@ -47,9 +47,10 @@ std::string too_deep_error() {
   return "the review nests more than " + std::to_string(kMaxReviewDepth) + " levels deep";
 }
 
-DecodeResult decode_review(const json& review) {
+DecodeResult decode_review(const json& review, bool depth_checked) {
   if (!review.is_object()) return {std::nullopt, "the body is not a JSON object"};
-  if (nested_deeper_than(review, kMaxReviewDepth)) return {std::nullopt, too_deep_error()};
+  if (!depth_checked && nested_deeper_than(review, kMaxReviewDepth))
+    return {std::nullopt, too_deep_error()};
   AdmissionRequest r;
   r.api_version = string_at(review, "apiVersion");
   if (r.api_version != kAdmissionV1 && r.api_version != kAdmissionV1beta1)

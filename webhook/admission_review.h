@@ -46,8 +46,9 @@ inline constexpr std::size_t kMaxReviewDepth = 1000;
 /// Why a review deeper than kMaxReviewDepth is refused (HTTP 400).
 std::string too_deep_error();
 
-/// Reads a parsed AdmissionReview. `review` must outlive the result.
-DecodeResult decode_review(const json& review);
+/// Reads a parsed AdmissionReview. `review` must outlive the result. `depth_checked`: the caller
+/// has refused reviews nested deeper than kMaxReviewDepth (read_review's depth_checked).
+DecodeResult decode_review(const json& review, bool depth_checked = false);
 
 /// What the webhook answers, before encoding.
 struct AdmissionResponse {

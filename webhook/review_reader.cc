@@ -23,6 +23,8 @@ constexpr std::size_t kParserMaxDepth = kMaxReviewDepth + 1;
 
 /// Thrown when a review holds more than kMaxReviewValues values; caught in read_review.
 struct TooManyValues {};
+/// Thrown when what is kept nests deeper than kMaxReviewDepth; caught in read_review.
+struct TooDeep {};
 
 /// Counts values against kMaxReviewValues.
 class ValueBudget {
@@ -48,9 +50,12 @@ void count_values(element e, ValueBudget& budget) {
   }
 }
 
-/// nlohmann's parser stores non-negative integers as number_unsigned: so does this.
-json to_json(element e, At at, ValueBudget& budget) {
+/// nlohmann's parser stores non-negative integers as number_unsigned: so does this. `depth`: of
+/// `e` (the review is 1), bounded as decode_review bounds it, so that it need not walk the tree.
+json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
   budget.take();
+  const bool structured = e.type() == element_type::OBJECT || e.type() == element_type::ARRAY;
+  if (structured && depth > kMaxReviewDepth) throw TooDeep{};
   switch (e.type()) {
     case element_type::OBJECT: {
       json out(json::value_t::object);
@@ -72,7 +77,8 @@ json to_json(element e, At at, ValueBudget& budget) {
           continue;
         }
         // A repeated key keeps its last value, as nlohmann's parser does.
-        members.insert_or_assign(std::string(field.key), to_json(field.value, child, budget));
+        members.insert_or_assign(std::string(field.key),
+                                 to_json(field.value, child, budget, depth + 1));
       }
       return out;
     }
@@ -81,7 +87,8 @@ json to_json(element e, At at, ValueBudget& budget) {
       auto& items = out.get_ref<json::array_t&>();
       const simdjson::dom::array array = e.get_array().value_unsafe();
       items.reserve(array.size());
-      for (element item : array) items.push_back(to_json(item, At::elsewhere, budget));
+      for (element item : array)
+        items.push_back(to_json(item, At::elsewhere, budget, depth + 1));
       return out;
     }
     case element_type::STRING:
@@ -163,9 +170,12 @@ ReadReview read_review(std::string_view body) {
   if (error == simdjson::SUCCESS) {
     try {
       ValueBudget budget;
-      out.review = to_json(root, At::root, budget);
+      out.review = to_json(root, At::root, budget, 1);
+      out.depth_checked = true;
     } catch (const TooManyValues&) {
       out.error = too_many_values_error();
+    } catch (const TooDeep&) {
+      out.error = too_deep_error();
     }
     return out;
   }

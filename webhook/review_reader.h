@@ -24,12 +24,15 @@ inline constexpr std::size_t kMaxReviewValues = 500'000;
 struct ReadReview {
   nlohmann::json review;  ///< discarded when `error` is set
   std::string error;      ///< why the body is not JSON a review can be read from (HTTP 400)
+  /// Nothing kept nests deeper than kMaxReviewDepth: decode_review need not walk the tree again.
+  bool depth_checked = false;
 };
 
 /// Parses `body`. Accepts exactly the JSON nlohmann::json::parse accepts, and gives the same
-/// values, but for the members dropped above and arrays and objects nested more than
-/// kMaxReviewDepth + 1 levels deep (refused with too_deep_error(); decode_review refuses the one
-/// level in between), and bodies of more than kMaxReviewValues values (refused, HTTP 400).
+/// values, but for the members dropped above, arrays and objects kept that nest more than
+/// kMaxReviewDepth levels deep (refused with too_deep_error(), as decode_review would; the parser
+/// refuses a dropped member one level deeper), and bodies of more than kMaxReviewValues values
+/// (refused, HTTP 400).
 ReadReview read_review(std::string_view body);
 
 /// Why a review of more than kMaxReviewValues values is refused.

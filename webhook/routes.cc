@@ -171,7 +171,7 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
   ReadReview read = read_review(req.body());
   if (!read.error.empty()) return error(http::status::bad_request, read.error, req.version());
   const json& review = read.review;
-  DecodeResult decoded = decode_review(review);
+  DecodeResult decoded = decode_review(review, read.depth_checked);
   if (!decoded.request)
     return error(http::status::bad_request, decoded.error, req.version());
   const AdmissionRequest& request = *decoded.request;

@@ -267,8 +267,11 @@ TEST(ReadReview, RefusesDeepNestingWithoutRecursingIntoIt) {
       continue;
     }
     EXPECT_EQ(got.review, expected_review(text)) << levels;
+    EXPECT_TRUE(got.depth_checked);
     DecodeResult d = decode_review(got.review);
     EXPECT_EQ(d.request.has_value(), fits) << levels << ": " << d.error;
+    // The handler's call, which trusts read_review's bound instead of walking the tree again.
+    EXPECT_EQ(decode_review(got.review, got.depth_checked).request.has_value(), fits) << levels;
   }
 }
 
