@@ -28,10 +28,6 @@ COPY --from=build /out/ /
 RUN for b in /usr/local/bin/haguard /usr/local/bin/haguard-webhook; do \
       if ldd "$b" | grep 'not found'; then exit 1; fi; done \
  && haguard --version && haguard-webhook --version
-# glibc keeps 7 freed chunks per size and thread by default; an admission allocates and frees
-# ~170 small ones (the review's JSON tree), so most of its frees fell through to the arena's
-# fastbins. 256 keeps a small review's worth per thread (bench/README.md, "Webhook load").
-ENV GLIBC_TUNABLES=glibc.malloc.tcache_count=256
 USER 999:999
 EXPOSE 8443
 ENTRYPOINT ["/usr/local/bin/haguard-webhook"]

@@ -18,7 +18,6 @@
 # webhook's --threads and nginx's worker_processes; default: the number of cores),
 # SKIP_BUILD=1, WEBHOOK (the binary labelled haguard; default: build-perf's), PORT (first of
 # the ports used; 28443), KEEP=1 keeps the temp dir.
-# The webhooks get the GLIBC_TUNABLES the Dockerfile sets (ENV), as in the image.
 # Needs: wrk nginx python3 jq openssl curl (scripts/install-deps --bench).
 set -euo pipefail
 
@@ -92,9 +91,6 @@ mem_kb() {  # field index -> sum of /proc/PID/status FIELD (VmRSS, VmHWM) in kB
   echo "$sum"
 }
 
-# The webhooks run with the environment their image gives them.
-tunables="$(sed -n 's/^ENV GLIBC_TUNABLES=//p' "$root/Dockerfile")"
-
 # Ports port .. port+N+1 (webhooks, nginx, the start-time runs) must be free.
 for p in $(seq "$port" $((port + ${#bins[@]} + 1))); do
   if [ -n "$(ss -Hltn "sport = :$p")" ]; then echo "run.sh: port $p is in use (set PORT)" >&2; exit 1; fi
@@ -104,7 +100,7 @@ done
 ports=()
 for i in "${!bins[@]}"; do
   p=$((port + i))
-  GLIBC_TUNABLES="$tunables" "${bins[$i]}" --listen "127.0.0.1:$p" --tls-cert "$cert" --tls-key "$key" --threads "$threads" \
+  "${bins[$i]}" --listen "127.0.0.1:$p" --tls-cert "$cert" --tls-key "$key" --threads "$threads" \
     2>"$tmp/webhook-$i.log" &
   pids+=($!)
   ports+=("$p")
@@ -186,7 +182,7 @@ done
 # Start to /readyz 200: each webhook alone (the running servers stay up on other ports).
 ready_port=$((port + ${#labels[@]}))
 for i in "${!bins[@]}"; do
-  line="$(GLIBC_TUNABLES="$tunables" python3 "$here/ready_time.py" "$starts" "$ready_port" "${bins[$i]}" \
+  line="$(python3 "$here/ready_time.py" "$starts" "$ready_port" "${bins[$i]}" \
     --listen "127.0.0.1:$ready_port" --tls-cert "$cert" --tls-key "$key" --threads "$threads" \
     --shutdown-grace 0 | grep '^MEDIAN')"
   echo -e "ready\t${labels[$i]}\t${line#MEDIAN }" >>"$results"
