@@ -278,8 +278,16 @@ void load_exemptions(const Reader& r, const YAML::Node& n, Policy& policy) {
 
 std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   Reader r(source);
-  YAML::Node doc = YAML::Load(std::string(text));
-  if (!doc || doc.IsNull()) throw LoadFailure(std::string(source) + ": the policy file is empty");
+  // One HAPolicy per file: a second document would otherwise be ignored without a word.
+  std::vector<YAML::Node> docs;
+  for (YAML::Node& d : YAML::LoadAll(std::string(text)))
+    if (d && !d.IsNull()) docs.push_back(std::move(d));
+  if (docs.empty()) throw LoadFailure(std::string(source) + ": the policy file is empty");
+  if (docs.size() > 1)
+    r.fail(docs[1], "(second document)",
+           "a policy file holds one HAPolicy; this file holds " + std::to_string(docs.size()) +
+               " documents (put the policy in one, or remove the others)");
+  const YAML::Node& doc = docs.front();
   r.only_keys(doc, "", {"apiVersion", "kind", "metadata", "spec"});
   if (!doc["apiVersion"] || r.scalar(doc["apiVersion"], "apiVersion") != "haguard.dalp.io/v1alpha1")
     r.fail(doc["apiVersion"] ? doc["apiVersion"] : doc, "apiVersion", "must be haguard.dalp.io/v1alpha1");

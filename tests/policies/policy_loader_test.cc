@@ -93,6 +93,9 @@ INSTANTIATE_TEST_SUITE_P(
                   with_spec("  environments: [a]\n  defaultEnvironment: b\n"),
                   "spec.defaultEnvironment: not in spec.environments"},
         BadPolicy{"invalid_yaml", "apiVersion: [\n", "p.yaml:2:1: invalid YAML"},
+        BadPolicy{"two_documents",
+                  with_spec("  environments: [a]\n") + "---\n" + with_spec("  environments: [b]\n"),
+                  ":7:1: (second document): a policy file holds one HAPolicy; this file holds 2"},
         BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
                   "spec.environments: must be a list of strings"}),
     [](const auto& p) { return std::string(p.param.name); });
