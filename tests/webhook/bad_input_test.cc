@@ -275,10 +275,20 @@ TEST_F(BadInputTest, BodyShorterThanItsContentLength) {
 TEST_F(BadInputTest, WrongMethodPathAndContentType) {
   const std::string good = review_of("m-1", compliant_dapp(1)).dump();
   auto c = client();
-  for (const char* method : {"PUT", "DELETE", "PATCH", "OPTIONS"}) {
+  for (const char* method : {"GET", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
     HttpResult r = c.request(method, "/validate/production", good);
     EXPECT_EQ(r.status, 405) << method;
     EXPECT_EQ(r.headers["allow"], "POST") << method;
+  }
+  // A HEAD answer carries headers only: were its body sent, the next answer on the connection
+  // would be read from the middle of it.
+  for (const char* path : {"/mutate/production", "/healthz", "/readyz", "/metrics"}) {
+    HttpResult head = c.request("HEAD", path);
+    EXPECT_TRUE(head.body.empty()) << path;
+    EXPECT_EQ(head.status, std::string_view(path) == "/mutate/production" ? 405 : 200) << path;
+    HttpResult after = c.request("POST", "/validate/production", good);
+    EXPECT_EQ(after.status, 200) << "after HEAD " << path << ": " << after.body;
+    EXPECT_TRUE(after.reused) << path;
   }
   for (const char* path : {"/", "/validate/", "/validatex", "/validate/production/extra",
                            "//validate", "/VALIDATE", "/validate/../metrics", "/validate/prod%20uction",

@@ -80,6 +80,7 @@ struct TlsClient::Impl {
     tcp_layer.expires_after(std::chrono::seconds(30));
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
+    parser.skip(req.method() == http::verb::head);  // its Content-Length announces no body
     http::async_write(*stream, req, [&](beast::error_code e, std::size_t) { write_ec = e; });
     http::async_read(*stream, buffer, parser, [&](beast::error_code e, std::size_t) {
       read_ec = e;
