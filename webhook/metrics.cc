@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 
 namespace haguard::webhook {
 namespace {
@@ -88,10 +89,48 @@ Metrics::Shard& Metrics::shard() {
   return *s;
 }
 
+namespace {
+
+/// A series' key: name \0 then per label: label-name \0 value-length(4 bytes) value. Values are
+/// copied, not scanned for escapes: render() escapes them once per scrape, not per admission.
+void append_key(std::string& key, std::string_view name,
+                std::initializer_list<std::pair<std::string_view, std::string_view>> labels) {
+  key.assign(name);
+  key += '\0';
+  for (const auto& [k, v] : labels) {
+    key += k;
+    key += '\0';
+    const auto size = static_cast<std::uint32_t>(v.size());
+    key.append(reinterpret_cast<const char*>(&size), sizeof size);
+    key += v;
+  }
+}
+
+/// The family name of `key` and its labels rendered: {a="x",b="y"} ("" for none).
+std::pair<std::string_view, std::string> split_key(std::string_view key) {
+  const std::size_t end_of_name = key.find('\0');
+  std::string labels;
+  for (std::size_t pos = end_of_name + 1; pos < key.size();) {
+    const std::size_t end_of_label = key.find('\0', pos);
+    std::uint32_t size = 0;
+    std::memcpy(&size, key.data() + end_of_label + 1, sizeof size);
+    const std::size_t value_at = end_of_label + 1 + sizeof size;
+    labels += labels.empty() ? '{' : ',';
+    labels.append(key.substr(pos, end_of_label - pos));
+    labels += "=\"";
+    append_escaped(labels, key.substr(value_at, size));
+    labels += '"';
+    pos = value_at + size;
+  }
+  if (!labels.empty()) labels += '}';
+  return {key.substr(0, end_of_name), std::move(labels)};
+}
+
+}  // namespace
+
 void Metrics::inc(std::string_view name, Labels labels, double by) {
   thread_local std::string key;
-  key.assign(name);
-  append_labels(key, labels);
+  append_key(key, name, labels);
   Shard& s = shard();
   std::lock_guard lock(s.mu);
   auto series = s.counters.find(std::string_view(key));
@@ -107,13 +146,10 @@ void Metrics::request(std::string_view endpoint, std::string_view environment,
                                            {"operation", operation},
                                            {"kind", kind},
                                            {"decision", decision}});
-  thread_local std::string key;
-  key.clear();
-  append_labels(key, Labels{{"endpoint", endpoint}});
   Shard& s = shard();
   std::lock_guard lock(s.mu);
-  auto it = s.latency.find(key);
-  if (it == s.latency.end()) it = s.latency.emplace(key, Histogram{}).first;
+  auto it = s.latency.find(endpoint);
+  if (it == s.latency.end()) it = s.latency.emplace(endpoint, Histogram{}).first;
   Histogram& h = it->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i)
     if (seconds <= kBuckets[i]) ++h.counts[i];
@@ -167,10 +203,12 @@ std::string Metrics::render() const {
   for (const auto& s : shards_) {
     std::lock_guard shard_lock(s->mu);
     for (const auto& [key, v] : s->counters) {
-      const std::size_t brace = std::min(key.find('{'), key.size());
-      counters[key.substr(0, brace)][key.substr(brace)] += v;
+      auto [name, labels] = split_key(key);
+      counters[std::string(name)][labels] += v;
     }
-    for (const auto& [labels, h] : s->latency) {
+    for (const auto& [endpoint, h] : s->latency) {
+      std::string labels;
+      append_labels(labels, Labels{{"endpoint", endpoint}});
       Histogram& sum = latency[labels];
       for (std::size_t i = 0; i < kBuckets.size(); ++i) sum.counts[i] += h.counts[i];
       sum.count += h.count;

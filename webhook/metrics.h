@@ -38,9 +38,9 @@ class Metrics {
 
  private:
   using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
-  /// Series are keyed by their rendered labels ({a="x",b="y"}), rendered into a per-thread buffer
-  /// and looked up by view: counting a series that exists allocates nothing (every admission
-  /// counts one request and one finding per rule).
+  /// Series are keyed by name and label values, written into a per-thread buffer and looked up by
+  /// view: counting a series that exists allocates nothing (every admission counts one request
+  /// and one finding per rule).
   void inc(std::string_view name, Labels labels, double by = 1);
 
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -58,9 +58,8 @@ class Metrics {
   /// One thread's counts. Its mutex is taken by that thread and by render() only.
   struct Shard {
     std::mutex mu;
-    /// Keyed by family name and rendered labels: haguard_x_total{a="1"}.
-    std::unordered_map<std::string, double, KeyHash, std::equal_to<>> counters;
-    std::map<std::string, Histogram, std::less<>> latency;  // by rendered endpoint label
+    std::unordered_map<std::string, double, KeyHash, std::equal_to<>> counters;  // see inc()
+    std::map<std::string, Histogram, std::less<>> latency;  // by endpoint
   };
   Shard& shard();
 

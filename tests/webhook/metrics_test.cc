@@ -68,6 +68,29 @@ TEST(Metrics, EscapesLabelValues) {
       << m.render();
 }
 
+TEST(Metrics, SeriesKeysKeepValuesApart) {
+  // Values are stored with their length: no value can pass for another label set.
+  using namespace std::string_literals;
+  Metrics m;
+  m.finding("a\0b"s, "fail", "p");
+  m.finding("a", "fail", "p");
+  m.finding("a", "b\0fail"s, "p");  // joined with NULs alone, the same text as the first
+  m.finding("", "", "");
+  const std::string text = m.render();
+  EXPECT_TRUE(has_line(text, R"(haguard_findings_total{rule="a)"s + '\0' +
+                                 R"(b",outcome="fail",environment="p"} 1)"))
+      << text;
+  EXPECT_TRUE(has_line(text, R"(haguard_findings_total{rule="a",outcome="fail",environment="p"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(haguard_findings_total{rule="a",outcome="b)"s + '\0' +
+                                 R"(fail",environment="p"} 1)"));
+  EXPECT_TRUE(has_line(text, R"(haguard_findings_total{rule="",outcome="",environment=""} 1)"));
+  std::size_t series = 0;
+  for (std::size_t at = text.find("\nhaguard_findings_total{"); at != std::string::npos;
+       at = text.find("\nhaguard_findings_total{", at + 1))
+    ++series;
+  EXPECT_EQ(series, 4u) << text;
+}
+
 TEST(Metrics, ThreadsCountEveryIncrement) {
   Metrics m;
   std::vector<std::thread> threads;
