@@ -27,12 +27,19 @@ std::string pod_spec_pointer(const Workload& w) {
 }
 
 json* mutable_pod_spec(json& object, const Workload& w) {
-  std::string p = pod_spec_pointer(w);
+  // The same walk as pod_spec(), by key: a json_pointer would be parsed anew on every fix.
+  const std::string p = pod_spec_pointer(w);
   if (p.empty()) return nullptr;
-  json::json_pointer ptr(p);
-  if (!object.contains(ptr)) return nullptr;
-  json& s = object[ptr];
-  return s.is_object() ? &s : nullptr;
+  json* cur = &object;
+  for (std::string_view rest = std::string_view(p).substr(1); cur != nullptr;) {
+    const std::size_t slash = rest.find('/');
+    const std::string_view key = rest.substr(0, slash);
+    auto it = cur->is_object() ? cur->find(key) : cur->end();
+    cur = it != cur->end() ? &*it : nullptr;
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return cur != nullptr && cur->is_object() ? cur : nullptr;
 }
 
 bool is_ha(const Workload& w, const RuleContext& ctx) {
