@@ -2,11 +2,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <memory>
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include "webhook/line_sink.h"
 
 namespace haguard::webhook {
 namespace {
@@ -19,15 +17,18 @@ void emit(spdlog::level::level_enum level, std::string_view msg, std::string_vie
   text.reserve(text.size() + msg.size() + rest.size() + 2);
   append_json_string(text, msg);
   text += rest;
-  spdlog::default_logger_raw()->log(level, spdlog::string_view_t(text.data(), text.size()));
+  spdlog::default_logger_raw()->log(level, "{}", text);
 }
 
 }  // namespace
 
 void setup_logging(std::string_view level) {
+  auto logger = spdlog::stderr_logger_mt("haguard");
   // The message is the rest of a JSON object (",\"msg\":...,..."), so the line stays valid JSON.
-  auto logger = std::make_shared<spdlog::logger>("haguard", std::make_shared<JsonLineSink>(2));
+  logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l"%v})",
+                      spdlog::pattern_time_type::utc);
   logger->set_level(spdlog::level::from_str(std::string(level)));
+  logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }
 
