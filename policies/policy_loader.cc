@@ -1,6 +1,7 @@
 // Loads HAPolicy YAML into a Policy. Strict: unknown keys, wrong types, unknown rule ids and bad
 // values are errors that carry the source, line, column and key path of the offence.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <set>
@@ -276,18 +277,52 @@ void load_exemptions(const Reader& r, const YAML::Node& n, Policy& policy) {
   if (n["namespaces"]) e.namespaces = r.strings(n["namespaces"], path + ".namespaces");
 }
 
+struct SecondDocument {
+  std::size_t end_of_first;  ///< where the marker line that ends the first document starts
+  std::size_t rest;          ///< where the rest is read from: the `---` line, or after `...`
+  int rest_line;             ///< the 1-based line at `rest`
+};
+
+/// The first `---` or `...` line at column 0 that follows a line of content (a marker before any
+/// content starts the first document). Both offsets are text.size() when there is none.
+SecondDocument find_second_document(std::string_view text) {
+  bool content = false;
+  int line = 1;
+  for (std::size_t pos = 0; pos < text.size(); ++line) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view l = text.substr(pos, end - pos);
+    const bool marker = (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") &&
+                        (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+    if (marker && content) {
+      if (l[0] == '-') return {pos, pos, line};
+      return {pos, std::min(end + 1, text.size()), line + 1};  // "...": the end, not a start
+    }
+    const std::size_t first = l.find_first_not_of(" \t\r");
+    if (!marker && first != std::string_view::npos && l[first] != '#') content = true;
+    pos = end + 1;
+  }
+  return {text.size(), text.size(), line};
+}
+
 std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   Reader r(source);
-  // One HAPolicy per file: a second document would otherwise be ignored without a word.
-  std::vector<YAML::Node> docs;
-  for (YAML::Node& d : YAML::LoadAll(std::string(text)))
-    if (d && !d.IsNull()) docs.push_back(std::move(d));
-  if (docs.empty()) throw LoadFailure(std::string(source) + ": the policy file is empty");
-  if (docs.size() > 1)
-    r.fail(docs[1], "(second document)",
-           "a policy file holds one HAPolicy; this file holds " + std::to_string(docs.size()) +
-               " documents (put the policy in one, or remove the others)");
-  const YAML::Node& doc = docs.front();
+  // One HAPolicy per file: a second document would otherwise be ignored without a word. Found by
+  // the stream's marker lines, not YAML::LoadAll, which loops forever on some malformed input in
+  // yaml-cpp 0.7 (policy_loader_fuzz); each piece is read by YAML::Load.
+  const SecondDocument second = find_second_document(text);
+  const YAML::Node doc = YAML::Load(std::string(text.substr(0, second.end_of_first)));
+  if (!doc || doc.IsNull()) throw LoadFailure(std::string(source) + ": the policy file is empty");
+  if (second.rest < text.size()) {
+    const YAML::Node more = YAML::Load(std::string(text.substr(second.rest)));
+    if (more && !more.IsNull()) {
+      const YAML::Mark m = more.Mark();
+      throw LoadFailure(std::string(source) + ':' + std::to_string(second.rest_line + m.line) + ':' +
+                        std::to_string(m.column + 1) +
+                        ": (second document): a policy file holds one HAPolicy; put the policy "
+                        "in a file of its own, or remove the other documents");
+    }
+  }
   r.only_keys(doc, "", {"apiVersion", "kind", "metadata", "spec"});
   if (!doc["apiVersion"] || r.scalar(doc["apiVersion"], "apiVersion") != "haguard.dalp.io/v1alpha1")
     r.fail(doc["apiVersion"] ? doc["apiVersion"] : doc, "apiVersion", "must be haguard.dalp.io/v1alpha1");

@@ -95,7 +95,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadPolicy{"invalid_yaml", "apiVersion: [\n", "p.yaml:2:1: invalid YAML"},
         BadPolicy{"two_documents",
                   with_spec("  environments: [a]\n") + "---\n" + with_spec("  environments: [b]\n"),
-                  ":7:1: (second document): a policy file holds one HAPolicy; this file holds 2"},
+                  ":7:1: (second document): a policy file holds one HAPolicy"},
+        BadPolicy{"document_after_end_marker",
+                  with_spec("  environments: [a]\n") + "...\nkind: HAPolicy\n",
+                  ":7:1: (second document)"},
+        // yaml-cpp 0.7's LoadAll looped forever on this (policy_loader_fuzz).
+        BadPolicy{"malformed_stream", "!pi-droieVsdisrc:,{}\n", "p.yaml"},
         BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
                   "spec.environments: must be a list of strings"}),
     [](const auto& p) { return std::string(p.param.name); });
