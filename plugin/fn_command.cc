@@ -111,12 +111,17 @@ json file_ref(const json& o) {
 
 int run_fn(const FnOptions& o) {
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  // One YAML::Load per `---` piece, not YAML::LoadAll: in yaml-cpp 0.7 that loops forever on a
+  // ',' outside a flow collection (jbeder/yaml-cpp#1040).
   std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    std::fprintf(stderr, "haguard fn: stdin: %s\n", e.what());
-    return 1;
+  for (const YamlPiece& p : cut_yaml_stream(text)) {
+    try {
+      docs.push_back(YAML::Load(text.substr(p.begin, p.end - p.begin)));
+    } catch (const YAML::Exception& e) {
+      const int line = p.line + (e.mark.is_null() ? 0 : e.mark.line) + 1;
+      std::fprintf(stderr, "haguard fn: stdin: line %d: %s\n", line, e.msg.c_str());
+      return 1;
+    }
   }
   json list;
   std::vector<json> loose;  // input given as a plain stream of objects: treat as the items

@@ -359,13 +359,10 @@ bool is_content(std::string_view line) {
   return false;
 }
 
-void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
-  // Pieces: [start offset, first line) cut before each `---` line that follows content.
-  struct Piece {
-    std::size_t begin, end;
-    int line;
-  };
-  std::vector<Piece> pieces;
+}  // namespace
+
+std::vector<YamlPiece> cut_yaml_stream(std::string_view text) {
+  std::vector<YamlPiece> pieces;
   std::size_t piece_begin = 0;
   int piece_line = 0, line_no = 0;
   bool has_content = false;
@@ -383,10 +380,16 @@ void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
   }
   if (has_content) pieces.push_back({piece_begin, text.size(), piece_line});
+  return pieces;
+}
 
+namespace {
+
+void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
+  const std::vector<YamlPiece> pieces = cut_yaml_stream(text);
   std::size_t index = 0;
   JsonBuilder builder;
-  for (const Piece& p : pieces) {
+  for (const YamlPiece& p : pieces) {
     ViewBuf buf(text.substr(p.begin, p.end - p.begin));
     std::istream in(&buf);
     builder.reset();

@@ -185,6 +185,15 @@ TEST_F(FnKrm, ResourceListErrorExitsNonZero) {
   EXPECT_NE(r.err.find("StatefulSet dalp-prod/postgres"), std::string::npos) << r.err;
 }
 
+TEST_F(FnKrm, MalformedStreamsAreErrorsNotHangs) {
+  // yaml-cpp 0.7's LoadAll returned empty documents forever on a ',' outside a flow collection.
+  for (const std::string input : {"!pi-droieVsdisrc:,{}\n", "a: 1\n,\n"}) {
+    auto r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), input);
+    EXPECT_EQ(r.exit_code, 1) << input << r.err;
+    EXPECT_NE(r.err.find("haguard fn: stdin"), std::string::npos) << input << r.err;
+  }
+}
+
 /// The default policy with bundled stateful services denied in every environment.
 std::string strict_policy() {
   std::string text = read_file(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
