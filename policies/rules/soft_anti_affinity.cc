@@ -73,16 +73,18 @@ class SoftAntiAffinity final : public Rule {
     Labels sel = own_selector_labels(*w);
     json* spec = mutable_pod_spec(object, *w);
     if (spec == nullptr || sel.empty()) return false;
-    json match = json::object();
-    for (const auto& [k, v] : sel) match[k] = v;
-    json term = {{"weight", 1},
-                 {"podAffinityTerm",
-                  {{"labelSelector", {{"matchLabels", match}}},
-                   {"topologyKey", ctx.config.params.topology_key}}}};
     json& anti = ensure_object(ensure_object(*spec, "affinity"), "podAntiAffinity");
     json& pref = anti[kPreferred];
     if (!pref.is_array()) pref = json::array();
-    pref.push_back(std::move(term));
+    // Built in place, member by member: json's initializer lists copy every element twice, which
+    // made this the costliest step of fixing a Deployment.
+    json& term = pref.emplace_back(json::value_t::object);
+    term.emplace("weight", 1);
+    json& affinity_term = term["podAffinityTerm"];
+    affinity_term.emplace("topologyKey", ctx.config.params.topology_key);
+    json& match = affinity_term["labelSelector"]["matchLabels"];
+    match = json::object();
+    for (const auto& [k, v] : sel) match.emplace(k, v);
     return true;
   }
 };
