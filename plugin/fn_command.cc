@@ -19,6 +19,7 @@
 #include "plugin/render_pipeline.h"
 #include "policies/engine.h"
 #include "policies/object_set.h"
+#include "policies/yaml_stream.h"
 
 namespace haguard::plugin {
 namespace {

@@ -30,6 +30,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "policies/yaml_stream.h"
+
 namespace haguard::plugin {
 
 std::string ManifestError::describe() const {
@@ -342,48 +344,6 @@ void add_document(json&& doc, int line, const std::vector<int>& item_lines, std:
     ++i;
   }
 }
-
-/// Whether `line` (without its newline) is a document start marker.
-bool is_doc_start(std::string_view line) {
-  return line.starts_with("---") &&
-         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-}
-
-/// Whether `line` holds content (not blank, a comment or a directive).
-bool is_content(std::string_view line) {
-  if (line.starts_with('%')) return false;
-  for (char c : line) {
-    if (c == ' ' || c == '\t' || c == '\r') continue;
-    return c != '#';
-  }
-  return false;
-}
-
-}  // namespace
-
-std::vector<YamlPiece> cut_yaml_stream(std::string_view text) {
-  std::vector<YamlPiece> pieces;
-  std::size_t piece_begin = 0;
-  int piece_line = 0, line_no = 0;
-  bool has_content = false;
-  for (std::size_t pos = 0; pos < text.size(); ++line_no) {
-    std::size_t nl = text.find('\n', pos);
-    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, end - pos);
-    if (is_doc_start(line)) {
-      if (has_content) pieces.push_back({piece_begin, pos, piece_line});
-      if (has_content) piece_begin = pos, piece_line = line_no;
-      has_content = true;
-    } else if (!has_content && is_content(line)) {
-      has_content = true;
-    }
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-  }
-  if (has_content) pieces.push_back({piece_begin, text.size(), piece_line});
-  return pieces;
-}
-
-namespace {
 
 void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
   const std::vector<YamlPiece> pieces = cut_yaml_stream(text);

@@ -38,14 +38,6 @@ struct ReadResult {
 /// document index and its own line).
 ReadResult read_manifests(std::string_view text, std::string_view file);
 
-/// A YAML stream cut before each `---` line that follows content: [begin, end) and the 0-based
-/// line where the piece starts. Each piece is one document (more only after a `...` line).
-struct YamlPiece {
-  std::size_t begin, end;
-  int line;
-};
-std::vector<YamlPiece> cut_yaml_stream(std::string_view text);
-
 /// Writes objects as a deterministic YAML stream ("---" between documents, keys in the JSON
 /// object's order, strings quoted where YAML would read them as another type).
 std::string write_yaml_stream(const std::vector<json>& objects);

@@ -194,6 +194,19 @@ TEST_F(FnKrm, MalformedStreamsAreErrorsNotHangs) {
   }
 }
 
+TEST_F(FnKrm, EveryDocumentOfAPlainStreamIsAnItem) {
+  // A document after an end marker ("...") was dropped: YAML::Load read the first one only.
+  const std::string input = std::string(kWeakDapp) + "...\n" + kPostgres + "---\n# empty\n";
+  auto r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), input);
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // the default environment only warns
+  auto docs = parse_argocd_stream(r.out);
+  ASSERT_EQ(docs.size(), 1u) << r.out;
+  const json& items = docs[0]["items"];
+  ASSERT_EQ(items.size(), 2u) << r.out;
+  EXPECT_EQ(items[0]["metadata"]["name"], "dapp");
+  EXPECT_EQ(items[1]["metadata"]["name"], "postgres");
+}
+
 /// The default policy with bundled stateful services denied in every environment.
 std::string strict_policy() {
   std::string text = read_file(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
