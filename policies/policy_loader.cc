@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -11,6 +12,7 @@
 
 #include "policies/policy.h"
 #include "policies/rule.h"
+#include "policies/yaml_stream.h"
 
 namespace haguard {
 namespace {
@@ -277,52 +279,40 @@ void load_exemptions(const Reader& r, const YAML::Node& n, Policy& policy) {
   if (n["namespaces"]) e.namespaces = r.strings(n["namespaces"], path + ".namespaces");
 }
 
-struct SecondDocument {
-  std::size_t end_of_first;  ///< where the marker line that ends the first document starts
-  std::size_t rest;          ///< where the rest is read from: the `---` line, or after `...`
-  int rest_line;             ///< the 1-based line at `rest`
-};
-
-/// The first `---` or `...` line at column 0 that follows a line of content (a marker before any
-/// content starts the first document). Both offsets are text.size() when there is none.
-SecondDocument find_second_document(std::string_view text) {
-  bool content = false;
-  int line = 1;
-  for (std::size_t pos = 0; pos < text.size(); ++line) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view l = text.substr(pos, end - pos);
-    const bool marker = (l.substr(0, 3) == "---" || l.substr(0, 3) == "...") &&
-                        (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
-    if (marker && content) {
-      if (l[0] == '-') return {pos, pos, line};
-      return {pos, std::min(end + 1, text.size()), line + 1};  // "...": the end, not a start
-    }
-    const std::size_t first = l.find_first_not_of(" \t\r");
-    if (!marker && first != std::string_view::npos && l[first] != '#') content = true;
-    pos = end + 1;
+/// The document in `piece` of `text`, null when it is empty. `pad`: read behind blank lines, so
+/// that the node's marks count the file's lines (only for the policy itself: padding every piece
+/// would make a file of many empty documents quadratic to read). Errors carry the file's lines.
+YAML::Node load_piece(std::string_view text, const YamlPiece& piece, bool pad) {
+  std::string doc(pad ? piece.line : 0, '\n');
+  doc.append(text.substr(piece.begin, piece.end - piece.begin));
+  try {
+    return YAML::Load(doc);
+  } catch (YAML::Exception& e) {
+    if (!pad && e.mark.line >= 0) e.mark.line += piece.line;
+    throw;
   }
-  return {text.size(), text.size(), line};
 }
 
 std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   Reader r(source);
-  // One HAPolicy per file: a second document would otherwise be ignored without a word. Found by
-  // the stream's marker lines, not YAML::LoadAll, which loops forever on some malformed input in
-  // yaml-cpp 0.7 (policy_loader_fuzz); each piece is read by YAML::Load.
-  const SecondDocument second = find_second_document(text);
-  const YAML::Node doc = YAML::Load(std::string(text.substr(0, second.end_of_first)));
-  if (!doc || doc.IsNull()) throw LoadFailure(std::string(source) + ": the policy file is empty");
-  if (second.rest < text.size()) {
-    const YAML::Node more = YAML::Load(std::string(text.substr(second.rest)));
-    if (more && !more.IsNull()) {
-      const YAML::Mark m = more.Mark();
-      throw LoadFailure(std::string(source) + ':' + std::to_string(second.rest_line + m.line) + ':' +
+  // One HAPolicy per file: a second document would otherwise be ignored without a word. Each
+  // document is read by its own YAML::Load, not by YAML::LoadAll, which loops forever on some
+  // malformed input in yaml-cpp 0.7 (policy_loader_fuzz); empty documents are allowed.
+  std::optional<YAML::Node> found;
+  for (const YamlPiece& piece : cut_yaml_stream(text)) {
+    const YAML::Node node = load_piece(text, piece, false);
+    if (!node || node.IsNull()) continue;
+    if (found) {
+      const YAML::Mark m = node.Mark();
+      throw LoadFailure(std::string(source) + ':' + std::to_string(piece.line + m.line + 1) + ':' +
                         std::to_string(m.column + 1) +
                         ": (second document): a policy file holds one HAPolicy; put the policy "
                         "in a file of its own, or remove the other documents");
     }
+    found.emplace(piece.line == 0 ? node : load_piece(text, piece, true));
   }
+  if (!found) throw LoadFailure(std::string(source) + ": the policy file is empty");
+  const YAML::Node& doc = *found;
   r.only_keys(doc, "", {"apiVersion", "kind", "metadata", "spec"});
   if (!doc["apiVersion"] || r.scalar(doc["apiVersion"], "apiVersion") != "haguard.dalp.io/v1alpha1")
     r.fail(doc["apiVersion"] ? doc["apiVersion"] : doc, "apiVersion", "must be haguard.dalp.io/v1alpha1");

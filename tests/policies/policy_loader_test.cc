@@ -99,11 +99,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadPolicy{"document_after_end_marker",
                   with_spec("  environments: [a]\n") + "...\nkind: HAPolicy\n",
                   ":7:1: (second document)"},
+        // An empty document between them hid the third from a reader that stopped at the second.
+        BadPolicy{"third_document_after_empty_one",
+                  with_spec("  environments: [a]\n") + "---\n# nothing here\n---\n" +
+                      with_spec("  environments: [b]\n"),
+                  "p.yaml:9:1: (second document)"},
+        // The policy after an empty document: its errors still name the file's lines.
+        BadPolicy{"error_after_empty_document",
+                  "# leading\n---\n---\n" +
+                      with_spec("  environments: [a]\n  defaultEnvironment: b\n"),
+                  "p.yaml:9:23: spec.defaultEnvironment: not in spec.environments"},
+        BadPolicy{"syntax_error_in_second_piece",
+                  with_spec("  environments: [a]\n") + "---\nkind: [\n",
+                  "p.yaml:8:1: invalid YAML"},
         // yaml-cpp 0.7's LoadAll looped forever on this (policy_loader_fuzz).
         BadPolicy{"malformed_stream", "!pi-droieVsdisrc:,{}\n", "p.yaml"},
         BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
                   "spec.environments: must be a list of strings"}),
     [](const auto& p) { return std::string(p.param.name); });
+
+TEST(PolicyLoader, EmptyDocumentsAroundThePolicyAreAllowed) {
+  PolicyLoad l = load_policy("%YAML 1.2\n---\n# header\n---\n" + with_spec("  environments: [a, b]\n") +
+                                 "...\n# trailer\n---\n...\n",
+                             "p.yaml");
+  ASSERT_NE(l.policy, nullptr) << l.error;
+  EXPECT_EQ(l.policy->environments, (std::vector<std::string>{"a", "b"}));
+}
 
 TEST(PolicyLoader, ParsesEveryField) {
   PolicyLoad l = load_policy(with_spec(R"(  environments: [dev, prod]
