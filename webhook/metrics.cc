@@ -1,6 +1,5 @@
 #include "webhook/metrics.h"
 
-#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
