@@ -11,7 +11,25 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 /// Where in the review a value sits, as far as pruning cares.
-enum class At { root, request, object, old_object, metadata, elsewhere };
+enum class At { root, request, user_info, object, old_object, metadata, elsewhere };
+
+/// The members kept of the review, its request and request.userInfo: what decode_review reads.
+/// The rest of the envelope (requestKind, requestResource, options, userInfo.extra, ...) is a
+/// third of a small review's values, and nothing reads it.
+bool kept_member(At at, std::string_view key) {
+  switch (at) {
+    case At::root:
+      return key == "apiVersion" || key == "kind" || key == "request";
+    case At::request:
+      return key == "uid" || key == "kind" || key == "resource" || key == "subResource" ||
+             key == "operation" || key == "namespace" || key == "name" || key == "userInfo" ||
+             key == "dryRun" || key == "object" || key == "oldObject";
+    case At::user_info:
+      return key == "username" || key == "groups";
+    default:
+      return true;
+  }
+}
 
 /// Bodies up to this size are parsed by the thread's parser, which keeps its buffers; larger ones
 /// by a parser of their own, so that one large review does not pin megabytes per thread.
@@ -63,8 +81,14 @@ json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
       const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
       for (auto field : object) {  // value_unsafe() of a temporary result dangles in a range-for
         At child = At::elsewhere;
+        if (!kept_member(at, field.key)) {
+          count_values(field.value, budget);
+          continue;
+        }
         if (at == At::root && field.key == "request") {
           child = At::request;
+        } else if (at == At::request && field.key == "userInfo") {
+          child = At::user_info;
         } else if (at == At::request && field.key == "object") {
           child = At::object;
         } else if (at == At::request && field.key == "oldObject") {
@@ -122,10 +146,20 @@ void drop_managed_fields(json* object) {
     metadata->erase("managedFields");
 }
 
+/// Erases the members of `object` that kept_member does not keep at `at`.
+void drop_unread(json* object, At at) {
+  if (object == nullptr) return;
+  for (auto it = object->begin(); it != object->end();)
+    it = kept_member(at, it.key()) ? std::next(it) : object->erase(it);
+}
+
 /// The same pruning on a review nlohmann parsed.
 void prune(json& review) {
+  if (review.is_object()) drop_unread(&review, At::root);
   json* request = object_member(review, "request");
   if (!request) return;
+  drop_unread(request, At::request);
+  drop_unread(object_member(*request, "userInfo"), At::user_info);
   drop_managed_fields(object_member(*request, "object"));
   json* old = object_member(*request, "oldObject");
   if (!old) return;

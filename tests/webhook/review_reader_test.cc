@@ -118,6 +118,59 @@ TEST(ReadReview, KeepsOnlyTheOldObjectsMetadataAndDecodesTheSame) {
   EXPECT_EQ(a.request->operation, b.request->operation);
 }
 
+TEST(ReadReview, KeepsOfTheEnvelopeWhatDecodeReads) {
+  // As kube-apiserver sends it: requestKind, requestResource, options and userInfo's uid and
+  // extra are read by nothing, and not kept.
+  json review = update_review(1);
+  json& req = review["request"];
+  req["kind"] = {{"group", "apps"}, {"version", "v1"}, {"kind", "StatefulSet"}};
+  req["resource"] = {{"group", "apps"}, {"version", "v1"}, {"resource", "statefulsets"}};
+  req["subResource"] = "";
+  req["requestKind"] = req["kind"];
+  req["requestResource"] = req["resource"];
+  req["requestSubResource"] = "";
+  req["namespace"] = "prod";
+  req["name"] = "indexer";
+  req["userInfo"] = {{"username", "system:serviceaccount:argocd:argocd-application-controller"},
+                     {"uid", "4d1c"},
+                     {"groups", {"system:serviceaccounts", "system:authenticated"}},
+                     {"extra", {{"authentication.kubernetes.io/pod-name", {"argocd-0"}}}}};
+  req["dryRun"] = true;
+  req["options"] = {{"kind", "UpdateOptions"}, {"apiVersion", "meta.k8s.io/v1"},
+                    {"fieldManager", "argocd-controller"}};
+  review["response"] = {{"allowed", true}};
+  ReadReview r = read_review(review.dump());
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_EQ(r.review, expected_review(review.dump()));
+  for (const auto& [k, v] : r.review.items())
+    EXPECT_TRUE(k == "apiVersion" || k == "kind" || k == "request") << k;
+  const json& kept = r.review["request"];
+  for (const char* dropped : {"requestKind", "requestResource", "requestSubResource", "options"})
+    EXPECT_FALSE(kept.contains(dropped)) << dropped;
+  EXPECT_EQ(kept["userInfo"], json({{"username", req["userInfo"]["username"]},
+                                    {"groups", req["userInfo"]["groups"]}}));
+
+  // Everything decode_review reads is there.
+  DecodeResult a = decode_review(review), b = decode_review(r.review, r.depth_checked);
+  ASSERT_TRUE(a.request && b.request) << a.error << b.error;
+  const AdmissionRequest &x = *a.request, &y = *b.request;
+  EXPECT_EQ(std::tie(x.api_version, x.uid, x.group, x.version, x.kind, x.resource, x.sub_resource,
+                     x.operation, x.namespace_, x.name, x.requester.username, x.requester.groups,
+                     x.dry_run),
+            std::tie(y.api_version, y.uid, y.group, y.version, y.kind, y.resource, y.sub_resource,
+                     y.operation, y.namespace_, y.name, y.requester.username, y.requester.groups,
+                     y.dry_run));
+  EXPECT_EQ(*x.object, *y.object);
+
+  // The same on the nlohmann path (simdjson refuses the integer beyond 64 bits in options).
+  req["options"]["n"] = 1;
+  std::string text = review.dump();
+  text.replace(text.find("\"n\":1"), 5, "\"n\":123456789012345678901234567890");
+  ReadReview big = read_review(text);
+  ASSERT_TRUE(big.error.empty()) << big.error;
+  EXPECT_EQ(big.review, r.review);
+}
+
 TEST(ReadReview, PrunesOnlyRequestOldObject) {
   // oldObject that is not an object is kept as it is (decode_review judges it); the name
   // elsewhere in the document is not special.
@@ -252,15 +305,16 @@ TEST(ReadReview, RefusesDeepNestingWithoutRecursingIntoIt) {
   ReadReview r = read_review(deep);
   EXPECT_NE(r.error.find("levels deep"), std::string::npos) << r.error;
   // Inside a review: as deep as decode_review allows is read; decode_review refuses one more.
-  for (std::size_t levels : {kMaxReviewDepth - 2, kMaxReviewDepth - 1, kMaxReviewDepth + 5}) {
+  for (std::size_t levels : {kMaxReviewDepth - 3, kMaxReviewDepth - 2, kMaxReviewDepth + 5}) {
     json review = update_review(1);
     std::string text = review.dump();
-    const std::string anchor = "\"request\":{";
-    // The review object is level 1, request level 2: `levels` arrays reach levels + 2.
+    const std::string anchor = "\"object\":{";
+    // The review object is level 1, request level 2, request.object level 3: `levels` arrays
+    // reach levels + 3.
     text.insert(text.find(anchor) + anchor.size(),
                 "\"deep\":" + std::string(levels, '[') + std::string(levels, ']') + ",");
     ReadReview got = read_review(text);
-    const bool fits = levels + 2 <= kMaxReviewDepth;
+    const bool fits = levels + 3 <= kMaxReviewDepth;
     if (!got.error.empty()) {
       EXPECT_FALSE(fits) << levels << ": " << got.error;
       EXPECT_NE(got.error.find("levels deep"), std::string::npos) << got.error;
