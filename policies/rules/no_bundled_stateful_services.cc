@@ -32,28 +32,43 @@ class NoBundledStatefulServices final : public Rule {
     const json* template_meta = template_ ? child(*template_, "metadata") : nullptr;
     const json* labels[] = {meta ? child(*meta, "labels") : nullptr,
                             template_meta ? child(*template_meta, "labels") : nullptr};
+    constexpr const char* kKeys[] = {"app.kubernetes.io/name", "app"};
+    // Read once, then matched against each service: the label values by key and source, and the
+    // containers' image base names.
+    const std::string* values[2][2] = {};  // [key][0: the object's labels, 1: the pod template's]
+    for (int k = 0; k < 2; ++k)
+      for (int src = 0; src < 2; ++src)
+        if (const json* v = labels[src] ? child(*labels[src], kKeys[k]) : nullptr; v && v->is_string())
+          values[k][src] = &v->get_ref<const std::string&>();
+    struct Image {
+      std::size_t index;
+      const std::string* image;
+      std::string base;
+    };
+    std::vector<Image> images;
     const json* spec = pod_spec(w);
-    const json* containers = spec ? child(*spec, "containers") : nullptr;
+    if (const json* containers = spec ? child(*spec, "containers") : nullptr;
+        containers && containers->is_array()) {
+      for (std::size_t i = 0; i < containers->size(); ++i)
+        if (const json* image = child((*containers)[i], "image"); image && image->is_string()) {
+          const std::string& name = image->get_ref<const std::string&>();
+          images.push_back({i, &name, image_base_name(name)});
+        }
+    }
     for (const BundledService& s : ctx.config.params.services) {
       std::string evidence, path;
-      for (const char* key : {"app.kubernetes.io/name", "app"}) {
+      for (int k = 0; k < 2 && evidence.empty(); ++k) {
         for (int src = 0; src < 2 && evidence.empty(); ++src) {
-          const json* value = labels[src] ? child(*labels[src], key) : nullptr;
-          if (value == nullptr || !value->is_string()) continue;
-          const std::string& v = value->get_ref<const std::string&>();
-          if (!listed(s.labels, v)) continue;
-          evidence = std::string("label ") + key + "=" + v;
-          path = (src == 0 ? std::string() : w.pod_template_pointer()) + "/metadata/labels/" + pointer_token(key);
+          if (values[k][src] == nullptr || !listed(s.labels, *values[k][src])) continue;
+          evidence = std::string("label ") + kKeys[k] + "=" + *values[k][src];
+          path = (src == 0 ? std::string() : w.pod_template_pointer()) + "/metadata/labels/" +
+                 pointer_token(kKeys[k]);
         }
       }
-      if (evidence.empty() && containers && containers->is_array()) {
-        for (std::size_t i = 0; i < containers->size() && evidence.empty(); ++i) {
-          const json* image = child((*containers)[i], "image");
-          if (image && image->is_string() && listed(s.images, image_base_name(image->get<std::string>()))) {
-            evidence = "image " + image->get<std::string>();
-            path = pod_spec_pointer(w) + "/containers/" + std::to_string(i) + "/image";
-          }
-        }
+      for (std::size_t i = 0; i < images.size() && evidence.empty(); ++i) {
+        if (!listed(s.images, images[i].base)) continue;
+        evidence = "image " + *images[i].image;
+        path = pod_spec_pointer(w) + "/containers/" + std::to_string(images[i].index) + "/image";
       }
       if (evidence.empty()) continue;
       out.push_back({Outcome::fail, path,
