@@ -23,7 +23,8 @@ class SoftAntiAffinity final : public Rule {
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
     const std::string& key = ctx.config.params.topology_key;
     const Labels own = w.pod_labels();
-    const std::string base = pod_spec_pointer(w) + "/affinity/podAntiAffinity";
+    // Spelled only for a verdict: most objects get none.
+    const auto base = [&w] { return pod_spec_pointer(w) + "/affinity/podAntiAffinity"; };
     const json* spec = pod_spec(w);
     const json* affinity = spec ? child(*spec, "affinity") : nullptr;
     const json* anti = affinity ? child(*affinity, "podAntiAffinity") : nullptr;
@@ -37,9 +38,10 @@ class SoftAntiAffinity final : public Rule {
         const json* tk = term ? child(*term, "topologyKey") : nullptr;
         if (tk == nullptr || !tk->is_string() || *tk != key) continue;
         const json* sel = child(*term, "labelSelector");
-        auto m = selector_matches(sel ? *sel : json(nullptr), own);
+        // Not `selector_matches(sel ? *sel : json(), ...)`: that conditional copies *sel.
+        auto m = sel ? selector_matches(*sel, own) : selector_matches(json(), own);
         if (!m)
-          return {{Outcome::error, base + "/" + kPreferred + "/" + std::to_string(i),
+          return {{Outcome::error, base() + "/" + kPreferred + "/" + std::to_string(i),
                    "preferred anti-affinity term #" + std::to_string(i) + " has a malformed labelSelector"}};
         if (*m) satisfied = true;
         else strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) + " (" +
@@ -50,7 +52,7 @@ class SoftAntiAffinity final : public Rule {
       for (std::size_t i = 0; i < req->size(); ++i) {
         const json* tk = child((*req)[i], "topologyKey");
         if (tk && tk->is_string() && *tk == key)
-          out.push_back({Outcome::warn, base + "/" + kRequired + "/" + std::to_string(i),
+          out.push_back({Outcome::warn, base() + "/" + kRequired + "/" + std::to_string(i),
                          "hard (required) term #" + std::to_string(i) + " on " + key +
                              " blocks scheduling on small clusters; make it preferred"});
       }
@@ -62,7 +64,7 @@ class SoftAntiAffinity final : public Rule {
       std::string msg = "no preferred anti-affinity term on " + key + " selects its own pods; " +
                         (fixable ? "add a weight-1 one" : "label the pod template, then add one");
       if (!strays.empty()) msg += " (" + strays + " does not match the pod labels)";
-      out.insert(out.begin(), Verdict{Outcome::fail, base + "/" + kPreferred, msg, fixable});
+      out.insert(out.begin(), Verdict{Outcome::fail, base() + "/" + kPreferred, msg, fixable});
     }
     return out;
   }

@@ -13,7 +13,7 @@ bool term_spreads(const json* term, const std::string& key, const Labels& own) {
   const json* tk = child(*term, "topologyKey");
   if (tk == nullptr || !tk->is_string() || *tk != key) return false;
   const json* sel = child(*term, "labelSelector");
-  auto m = selector_matches(sel ? *sel : json(nullptr), own);
+  auto m = sel ? selector_matches(*sel, own) : selector_matches(json(), own);
   return m && *m;
 }
 
