@@ -117,8 +117,8 @@ Workload::Workload(const json& object, WorkloadKind kind, std::string kind_name)
 
 Labels Workload::pod_labels() const {
   if (is_scale()) return parse_selector_string(string_at(*object_, "/status/selector"));
-  std::string p = pod_template_pointer();
-  return p.empty() ? Labels{} : string_map_at(*object_, p + "/metadata/labels");
+  // From the template found once by the constructor: this runs for several rules per object.
+  return pod_template_ ? string_map_at(*pod_template_, "/metadata/labels") : Labels{};
 }
 
 Labels Workload::selector_labels() const { return string_map_at(*object_, "/spec/selector/matchLabels"); }
