@@ -122,7 +122,12 @@ json encode_review(std::string_view api_version, std::string_view uid,
     out["patchType"] = "JSONPatch";
     out["patch"] = base64_encode(response.patch.dump());
   }
-  return json{{"apiVersion", api_version}, {"kind", "AdmissionReview"}, {"response", out}};
+  // Member by member: an initializer list would copy `out` twice.
+  json review(json::value_t::object);
+  review.emplace("apiVersion", api_version);
+  review.emplace("kind", "AdmissionReview");
+  review.emplace("response", std::move(out));
+  return review;
 }
 
 }  // namespace haguard::webhook
