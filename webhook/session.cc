@@ -7,6 +7,7 @@
 
 #include "webhook/heap.h"
 #include "webhook/log.h"
+#include "webhook/response_wire.h"
 
 namespace haguard::webhook {
 namespace {
@@ -171,15 +172,15 @@ void Session::answer(Response res) {
 }
 
 void Session::write(Response res) {
-  response_ = std::make_shared<Response>(std::move(res));
-  const bool close = !response_->keep_alive();
+  const bool close = !res.keep_alive();
+  write_response(res, wire_);
   beast::get_lowest_layer(stream_).expires_after(limits_.write);
-  http::async_write(stream_, *response_,
-                    beast::bind_front_handler(&Session::on_write, shared_from_this(), close));
+  net::async_write(stream_, net::buffer(wire_),
+                   beast::bind_front_handler(&Session::on_write, shared_from_this(), close));
 }
 
 void Session::on_write(bool close, beast::error_code ec, std::size_t) {
-  response_.reset();
+  if (wire_.capacity() > kReusedBodyBytes) wire_ = std::string();  // a /metrics page, say
   if (ec) {
     if (!is_quiet(ec)) log_event(spdlog::level::debug, "write failed", {{"error", ec.message()}});
     beast::get_lowest_layer(stream_).close();

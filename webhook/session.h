@@ -10,6 +10,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -72,7 +73,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// The last small body's storage, emptied, for the next request to read into: reserving a
   /// fresh body per request was a malloc of over 1 KiB, on which glibc consolidates its fastbins.
   std::string spare_body_;
-  std::shared_ptr<Response> response_;
+  std::string wire_;  ///< the answer being written (write_response); kept while small
   const Router& router_;
   SessionLimits limits_;
   const std::atomic<bool>& closing_;
