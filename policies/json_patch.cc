@@ -72,10 +72,12 @@ void diff_into(const json& from, const json& to, Path& path, json& out) {
     return;
   }
   if (from.is_array()) {
-    const std::size_t common = std::min(from.size(), to.size());
+    const json::array_t& fa = from.get_ref<const json::array_t&>();
+    const json::array_t& ta = to.get_ref<const json::array_t&>();
+    const std::size_t common = std::min(fa.size(), ta.size());
     for (std::size_t i = 0; i < common; ++i) {
       path.push(i);
-      diff_into(from[i], to[i], path, out);
+      diff_into(fa[i], ta[i], path, out);
       path.pop();
     }
     // Surplus elements go from the end, so each index is still valid when its op applies.
@@ -87,31 +89,34 @@ void diff_into(const json& from, const json& to, Path& path, json& out) {
     for (std::size_t i = common; i < to.size(); ++i) out.push_back(op("add", path.str("-"), to[i]));
     return;
   }
-  // First the keys of `from` (changed or removed), then the keys only `to` has (added).
-  auto a = from.begin(), b = to.begin();
-  while (a != from.end()) {
-    if (b == to.end() || a.key() < b.key()) {
-      path.push(a.key());
+  // First the keys of `from` (changed or removed), then the keys only `to` has (added). The maps
+  // are walked directly: json's iterators switch on the value's type at every step.
+  const json::object_t& fo = from.get_ref<const json::object_t&>();
+  const json::object_t& to_members = to.get_ref<const json::object_t&>();
+  auto a = fo.begin(), b = to_members.begin();
+  while (a != fo.end()) {
+    if (b == to_members.end() || a->first < b->first) {
+      path.push(a->first);
       out.push_back(op("remove", path.str()));
       path.pop();
       ++a;
-    } else if (b.key() < a.key()) {
+    } else if (b->first < a->first) {
       ++b;
     } else {
-      path.push(a.key());
-      diff_into(*a, *b, path, out);
+      path.push(a->first);
+      diff_into(a->second, b->second, path, out);
       path.pop();
       ++a, ++b;
     }
   }
-  a = from.begin(), b = to.begin();
-  while (b != to.end()) {
-    if (a == from.end() || b.key() < a.key()) {
-      path.push(b.key());
-      out.push_back(op("add", path.str(), *b));
+  a = fo.begin(), b = to_members.begin();
+  while (b != to_members.end()) {
+    if (a == fo.end() || b->first < a->first) {
+      path.push(b->first);
+      out.push_back(op("add", path.str(), b->second));
       path.pop();
       ++b;
-    } else if (a.key() < b.key()) {
+    } else if (a->first < b->first) {
       ++a;
     } else {
       ++a, ++b;
