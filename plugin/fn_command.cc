@@ -10,6 +10,7 @@
 #include <iterator>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "plugin/command.h"
@@ -23,6 +24,36 @@
 
 namespace haguard::plugin {
 namespace {
+
+/// Ignores what the parser reports but where a document starts.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  YAML::Mark last;
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+/// The 0-based line in `piece` of a second document the parser finds there, though the piece
+/// holds one (cut_yaml_stream cuts at every marker): yaml-cpp 0.7 finds one at a ',' outside a
+/// flow collection, which YAML::Load skips without a word (jbeder/yaml-cpp#1040) where
+/// `haguard check` reports it. -1 when there is none.
+int stray_token_line(std::string_view piece) {
+  std::istringstream in{std::string(piece)};
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return -1;
+  return starts.last.line;
+}
 
 struct FnOptions {
   std::optional<std::string> environment;
@@ -116,8 +147,14 @@ int run_fn(const FnOptions& o) {
   // ',' outside a flow collection (jbeder/yaml-cpp#1040).
   std::vector<YAML::Node> docs;
   for (const YamlPiece& p : cut_yaml_stream(text)) {
+    const std::string_view piece = std::string_view(text).substr(p.begin, p.end - p.begin);
     try {
-      docs.push_back(YAML::Load(text.substr(p.begin, p.end - p.begin)));
+      docs.push_back(YAML::Load(std::string(piece)));
+      if (const int line = docs.back().IsNull() ? stray_token_line(piece) : -1; line >= 0) {
+        std::fprintf(stderr, "haguard fn: stdin: line %d: unexpected ',' outside a flow collection\n",
+                     p.line + line + 1);
+        return 1;
+      }
     } catch (const YAML::Exception& e) {
       const int line = p.line + (e.mark.is_null() ? 0 : e.mark.line) + 1;
       std::fprintf(stderr, "haguard fn: stdin: line %d: %s\n", line, e.msg.c_str());

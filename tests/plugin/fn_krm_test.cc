@@ -187,11 +187,17 @@ TEST_F(FnKrm, ResourceListErrorExitsNonZero) {
 
 TEST_F(FnKrm, MalformedStreamsAreErrorsNotHangs) {
   // yaml-cpp 0.7's LoadAll returned empty documents forever on a ',' outside a flow collection.
-  for (const std::string input : {"!pi-droieVsdisrc:,{}\n", "a: 1\n,\n"}) {
+  // A piece that is only the token read as an empty document, its object dropped silently.
+  for (const std::string input : {"!pi-droieVsdisrc:,{}\n", "a: 1\n,\n", "kind: x\n---\n,\n"}) {
     auto r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), input);
     EXPECT_EQ(r.exit_code, 1) << input << r.err;
     EXPECT_NE(r.err.find("haguard fn: stdin"), std::string::npos) << input << r.err;
   }
+  // Named at its line, as `haguard check` names it; an explicit null or a comment is no error.
+  auto r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), "kind: x\n---\n,\n");
+  EXPECT_NE(r.err.find("line 3: unexpected ','"), std::string::npos) << r.err;
+  r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), "kind: x\n---\n~\n---\n# c\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 TEST_F(FnKrm, EveryDocumentOfAPlainStreamIsAnItem) {
