@@ -151,7 +151,8 @@ int run_fn(const FnOptions& o) {
     try {
       docs.push_back(YAML::Load(std::string(piece)));
       if (const int line = docs.back().IsNull() ? stray_token_line(piece) : -1; line >= 0) {
-        std::fprintf(stderr, "haguard fn: stdin: line %d: unexpected ',' outside a flow collection\n",
+        std::fprintf(stderr,
+                     "haguard fn: stdin: line %d: unexpected ',' outside a flow collection\n",
                      p.line + line + 1);
         return 1;
       }

@@ -38,7 +38,8 @@ class NoBundledStatefulServices final : public Rule {
     const std::string* values[2][2] = {};  // [key][0: the object's labels, 1: the pod template's]
     for (int k = 0; k < 2; ++k)
       for (int src = 0; src < 2; ++src)
-        if (const json* v = labels[src] ? child(*labels[src], kKeys[k]) : nullptr; v && v->is_string())
+        if (const json* v = labels[src] ? child(*labels[src], kKeys[k]) : nullptr;
+            v && v->is_string())
           values[k][src] = &v->get_ref<const std::string&>();
     struct Image {
       std::size_t index;

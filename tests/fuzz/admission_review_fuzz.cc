@@ -85,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (body.find("\"haguardCase\"") != std::string_view::npos) {
     const json raw = json::parse(body, nullptr, false);
     if (raw.is_object())
-      if (auto c = raw.find("haguardCase"); c != raw.end() && c->is_object() && c->contains("parent"))
+      if (auto c = raw.find("haguardCase");
+          c != raw.end() && c->is_object() && c->contains("parent"))
         parent = (*c)["parent"];
   }
   wh::DecodeResult decoded = wh::decode_review(review);

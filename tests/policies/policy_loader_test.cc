@@ -119,9 +119,10 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(PolicyLoader, EmptyDocumentsAroundThePolicyAreAllowed) {
-  PolicyLoad l = load_policy("%YAML 1.2\n---\n# header\n---\n" + with_spec("  environments: [a, b]\n") +
-                                 "...\n# trailer\n---\n...\n",
-                             "p.yaml");
+  PolicyLoad l =
+      load_policy("%YAML 1.2\n---\n# header\n---\n" + with_spec("  environments: [a, b]\n") +
+                      "...\n# trailer\n---\n...\n",
+                  "p.yaml");
   ASSERT_NE(l.policy, nullptr) << l.error;
   EXPECT_EQ(l.policy->environments, (std::vector<std::string>{"a", "b"}));
 }
