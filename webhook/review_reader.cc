@@ -15,7 +15,7 @@ enum class At { root, request, user_info, object, old_object, metadata, elsewher
 
 /// The members kept of the review, its request and request.userInfo: what decode_review reads.
 /// The rest of the envelope (requestKind, requestResource, options, userInfo.extra, ...) is a
-/// third of a small review's values, and nothing reads it.
+/// tenth of a small review's values, and nothing reads it.
 bool kept_member(At at, std::string_view key) {
   switch (at) {
     case At::root:

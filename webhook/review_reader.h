@@ -5,7 +5,7 @@
 // - of the review, apiVersion, kind and request; of the request, what decode_review reads (uid,
 //   kind, resource, subResource, operation, namespace, name, userInfo's username and groups,
 //   dryRun, object, oldObject). requestKind, requestResource, options, userInfo.extra and the
-//   like were a third of the values of a small review, and nothing read them.
+//   like were a tenth of the values of a small review, and nothing read them.
 // - request.oldObject keeps nothing but its metadata: the engine reads the old annotations
 //   (exemption changes), the handler the old deletionTimestamp and name, and an UPDATE's
 //   oldObject is as large as its object.
