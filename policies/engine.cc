@@ -27,11 +27,11 @@ struct ExemptionState {
   std::vector<Finding> findings;
 };
 
-ExemptionState judge_exemption(const Workload& w, const json& object, const Policy& policy,
+ExemptionState judge_exemption(const Workload& w, JsonNode object, const Policy& policy,
                                const std::string& env, const EvalContext& ctx) {
   ExemptionState st;
   // A /scale request carries no annotations: its parent's are the ones that count.
-  const json& source = (w.is_scale() && ctx.scale_parent) ? *ctx.scale_parent : object;
+  const JsonNode source = (w.is_scale() && ctx.scale_parent) ? JsonNode(*ctx.scale_parent) : object;
   const Labels annotations = string_map_at(source, "/metadata/annotations");
   st.exemption = read_exemption(annotations, policy, ctx.now);
   if (!st.exemption.requested) return st;
@@ -115,7 +115,7 @@ bool Evaluation::denied() const {
 
 Engine::Engine(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {}
 
-Evaluation Engine::evaluate(const json& object, const EvalContext& ctx) const {
+Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
   Evaluation ev;
   auto w = Workload::of(object, ctx.scale_parent_kind);
   if (!w) return ev;

@@ -79,8 +79,9 @@ class Engine {
   const Policy& policy() const { return *policy_; }
   const std::shared_ptr<const Policy>& policy_ptr() const { return policy_; }
 
-  /// Evaluates every rule on `object`. An object that is not a workload yields no findings.
-  Evaluation evaluate(const json& object, const EvalContext& ctx) const;
+  /// Evaluates every rule on `object` (a tree, or a simdjson DOM the caller parsed). An object
+  /// that is not a workload yields no findings.
+  Evaluation evaluate(JsonNode object, const EvalContext& ctx) const;
 
   /// Applies the fixes the policy enables for the environment (enforced rules with fix on, not
   /// exempted), records them in the haguard.dalp.io/mutated annotation, and evaluates the result.

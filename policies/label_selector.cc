@@ -5,9 +5,8 @@
 namespace haguard {
 namespace {
 
-bool contains(const json& values, const std::string& v) {
-  return std::any_of(values.begin(), values.end(),
-                     [&](const json& x) { return x.is_string() && x.get_ref<const std::string&>() == v; });
+bool contains(const std::vector<JsonNode>& values, const std::string& v) {
+  return std::any_of(values.begin(), values.end(), [&](JsonNode x) { return x.equals(v); });
 }
 
 std::string_view trim(std::string_view s) {
@@ -18,34 +17,31 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-std::optional<bool> selector_matches(const json& selector, const Labels& labels) {
-  if (selector.is_null()) return false;  // a null selector selects nothing (API semantics)
+std::optional<bool> selector_matches(JsonNode selector, const Labels& labels) {
+  // An absent selector is a null one, which selects nothing (API semantics).
+  if (!selector || selector.is_null()) return false;
   if (!selector.is_object()) return std::nullopt;
-  bool any = false;
-  if (auto ml = selector.find("matchLabels"); ml != selector.end() && !ml->is_null()) {
-    if (!ml->is_object()) return std::nullopt;
-    for (auto it = ml->begin(); it != ml->end(); ++it) {
-      if (!it->is_string()) return std::nullopt;
-      any = true;
-      auto l = labels.find(it.key());
-      if (l == labels.end() || l->second != it->get_ref<const std::string&>()) return false;
+  if (JsonNode ml = selector["matchLabels"]; ml && !ml.is_null()) {
+    if (!ml.is_object()) return std::nullopt;
+    const auto members = ml.members();
+    // Malformed whatever the members' order, which differs between a tree and a DOM.
+    for (const auto& member : members)
+      if (!member.second.is_string()) return std::nullopt;
+    for (const auto& [key, value] : members) {
+      auto l = labels.find(key);
+      if (l == labels.end() || l->second != value.str()) return false;
     }
   }
-  if (auto me = selector.find("matchExpressions"); me != selector.end() && !me->is_null()) {
-    if (!me->is_array()) return std::nullopt;
-    for (const json& e : *me) {
+  if (JsonNode me = selector["matchExpressions"]; me && !me.is_null()) {
+    if (!me.is_array()) return std::nullopt;
+    for (JsonNode e : me.items()) {
       if (!e.is_object()) return std::nullopt;
-      auto key = e.find("key");
-      auto op = e.find("operator");
-      if (key == e.end() || !key->is_string() || op == e.end() || !op->is_string())
-        return std::nullopt;
-      static const json kEmpty = json::array();
-      auto vit = e.find("values");
-      const json& values = (vit == e.end() || vit->is_null()) ? kEmpty : *vit;
-      if (!values.is_array()) return std::nullopt;
-      any = true;
-      auto l = labels.find(key->get_ref<const std::string&>());
-      const std::string& o = op->get_ref<const std::string&>();
+      JsonNode key = e["key"], op = e["operator"], vs = e["values"];
+      if (!key.is_string() || !op.is_string()) return std::nullopt;
+      if (vs && !vs.is_null() && !vs.is_array()) return std::nullopt;
+      const std::vector<JsonNode> values = vs.items();  // absent or null: none
+      auto l = labels.find(key.str());
+      const std::string_view o = op.str();
       bool ok;
       if (o == "In") ok = l != labels.end() && contains(values, l->second);
       else if (o == "NotIn") ok = l == labels.end() || !contains(values, l->second);
@@ -55,8 +51,7 @@ std::optional<bool> selector_matches(const json& selector, const Labels& labels)
       if (!ok) return false;
     }
   }
-  (void)any;  // an empty selector ({}) selects everything
-  return true;
+  return true;  // an empty selector ({}) selects everything
 }
 
 Labels parse_selector_string(std::string_view s) {

@@ -13,7 +13,7 @@ namespace haguard {
 
 /// Whether a metav1.LabelSelector (JSON) selects `labels`. An empty selector selects everything,
 /// as in the API. Returns nullopt when the selector is malformed (unknown operator, wrong types).
-std::optional<bool> selector_matches(const json& selector, const Labels& labels);
+std::optional<bool> selector_matches(JsonNode selector, const Labels& labels);
 
 /// Parses the equality part of a label-selector string into labels: "a=b,c==d" -> {a:b, c:d}.
 /// Set-based terms ("x in (a,b)", "!y") are ignored: a Scale's selector is the controller's

@@ -5,36 +5,30 @@
 namespace haguard {
 namespace {
 
-const json* at(const json& object, std::string_view pointer) {
-  // json::contains(json_pointer) throws on malformed intermediate types; walk by hand instead.
-  const json* cur = &object;
-  std::size_t pos = 1;
-  while (pos <= pointer.size() && !pointer.empty()) {
-    std::size_t next = pointer.find('/', pos);
-    std::string_view token = pointer.substr(pos, next == std::string_view::npos ? pointer.size() - pos
-                                                                                   : next - pos);
-    if (!cur->is_object()) return nullptr;
-    auto it = cur->find(token);  // heterogeneous lookup: no key string made
-    if (it == cur->end()) return nullptr;
-    cur = &*it;
-    if (next == std::string_view::npos) break;
-    pos = next + 1;
+/// The value at a JSON pointer of plain keys ("/spec/template"); absent when any step is missing
+/// or not an object.
+JsonNode at(JsonNode object, std::string_view pointer) {
+  if (pointer.empty()) return object;
+  JsonNode cur = object;
+  for (std::string_view rest = pointer.substr(1); cur;) {
+    const std::size_t slash = rest.find('/');
+    cur = cur[rest.substr(0, slash)];
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
   }
   return cur;
 }
 
-std::string string_at(const json& object, std::string_view pointer) {
-  const json* v = at(object, pointer);
-  return v && v->is_string() ? v->get<std::string>() : std::string();
+std::string string_at(JsonNode object, std::string_view pointer) {
+  return std::string(at(object, pointer).str());
 }
 
 }  // namespace
 
-std::optional<Workload> Workload::of(const json& object, std::string_view scale_parent_kind) {
-  if (!object.is_object()) return std::nullopt;
-  auto k = object.find("kind");
-  if (k == object.end() || !k->is_string()) return std::nullopt;
-  const std::string& kind = k->get_ref<const std::string&>();
+std::optional<Workload> Workload::of(JsonNode object, std::string_view scale_parent_kind) {
+  const JsonNode k = object["kind"];
+  if (!k.is_string()) return std::nullopt;
+  const std::string kind(k.str());
   if (kind == "Deployment") return Workload(object, WorkloadKind::deployment, kind);
   if (kind == "StatefulSet") return Workload(object, WorkloadKind::stateful_set, kind);
   if (kind == "DaemonSet") return Workload(object, WorkloadKind::daemon_set, kind);
@@ -49,8 +43,8 @@ std::optional<Workload> Workload::of(const json& object, std::string_view scale_
   return std::nullopt;
 }
 
-std::string Workload::name() const { return string_at(*object_, "/metadata/name"); }
-std::string Workload::namespace_() const { return string_at(*object_, "/metadata/namespace"); }
+std::string Workload::name() const { return string_at(object_, "/metadata/name"); }
+std::string Workload::namespace_() const { return string_at(object_, "/metadata/namespace"); }
 
 std::string Workload::display() const {
   std::string ns = namespace_();
@@ -78,17 +72,16 @@ std::string Workload::replicas_pointer() const {
 
 std::optional<std::int64_t> Workload::replicas() const {
   if (!has_replicas_field() && !is_hpa() && !is_scale()) return std::nullopt;
-  const json* v = at(*object_, replicas_pointer());
-  if (v == nullptr || v->is_null()) return 1;  // absent means 1 (the API default)
-  if (v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0))
-    return v->get<std::int64_t>();
+  const JsonNode v = at(object_, replicas_pointer());
+  if (!v || v.is_null()) return 1;  // absent means 1 (the API default)
+  if (auto n = v.integer(); n && *n >= 0) return n;
   return std::nullopt;
 }
 
 bool Workload::replicas_malformed() const {
   if (!has_replicas_field() && !is_hpa() && !is_scale()) return false;
-  const json* v = at(*object_, replicas_pointer());
-  return v != nullptr && !v->is_null() && !replicas().has_value();
+  const JsonNode v = at(object_, replicas_pointer());
+  return v && !v.is_null() && !replicas().has_value();
 }
 
 std::string Workload::pod_template_pointer() const {
@@ -106,38 +99,36 @@ std::string Workload::pod_template_pointer() const {
   }
 }
 
-Workload::Workload(const json& object, WorkloadKind kind, std::string kind_name)
-    : object_(&object), kind_(kind), kind_name_(std::move(kind_name)) {
+Workload::Workload(JsonNode object, WorkloadKind kind, std::string kind_name)
+    : object_(object), kind_(kind), kind_name_(std::move(kind_name)) {
   // Found once: every rule asks for it.
   if (std::string p = pod_template_pointer(); !p.empty()) {
-    const json* t = at(object, p);
-    pod_template_ = t && t->is_object() ? t : nullptr;
+    const JsonNode t = at(object, p);
+    if (t.is_object()) pod_template_ = t;
   }
 }
 
 Labels Workload::pod_labels() const {
-  if (is_scale()) return parse_selector_string(string_at(*object_, "/status/selector"));
+  if (is_scale()) return parse_selector_string(string_at(object_, "/status/selector"));
   // From the template found once by the constructor: this runs for several rules per object.
-  return pod_template_ ? string_map_at(*pod_template_, "/metadata/labels") : Labels{};
+  return string_map_at(pod_template_, "/metadata/labels");
 }
 
-Labels Workload::selector_labels() const { return string_map_at(*object_, "/spec/selector/matchLabels"); }
-Labels Workload::labels() const { return string_map_at(*object_, "/metadata/labels"); }
-Labels Workload::annotations() const { return string_map_at(*object_, "/metadata/annotations"); }
+Labels Workload::selector_labels() const { return string_map_at(object_, "/spec/selector/matchLabels"); }
+Labels Workload::labels() const { return string_map_at(object_, "/metadata/labels"); }
+Labels Workload::annotations() const { return string_map_at(object_, "/metadata/annotations"); }
 
 std::string Workload::hpa_target_kind() const {
-  return string_at(*object_, "/spec/scaleTargetRef/kind");
+  return string_at(object_, "/spec/scaleTargetRef/kind");
 }
 std::string Workload::hpa_target_name() const {
-  return string_at(*object_, "/spec/scaleTargetRef/name");
+  return string_at(object_, "/spec/scaleTargetRef/name");
 }
 
-Labels string_map_at(const json& object, std::string_view pointer) {
+Labels string_map_at(JsonNode object, std::string_view pointer) {
   Labels out;
-  const json* m = at(object, pointer);
-  if (m == nullptr || !m->is_object()) return out;
-  for (auto it = m->begin(); it != m->end(); ++it)
-    if (it->is_string()) out.emplace(it.key(), it->get<std::string>());
+  for (const auto& [key, value] : at(object, pointer).members())
+    if (value.is_string()) out.insert_or_assign(std::string(key), std::string(value.str()));
   return out;
 }
 

@@ -8,11 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "policies/json_node.h"
 
 namespace haguard {
 
-using json = nlohmann::json;
 using Labels = std::map<std::string, std::string, std::less<>>;
 
 enum class WorkloadKind {
@@ -31,7 +30,7 @@ class Workload {
  public:
   /// The view of `object`, or nullopt when it is not a workload kind (Service, ConfigMap, ...).
   /// `scale_parent_kind` names the parent ("Deployment", "StatefulSet") when the object is a Scale.
-  static std::optional<Workload> of(const json& object, std::string_view scale_parent_kind = {});
+  static std::optional<Workload> of(JsonNode object, std::string_view scale_parent_kind = {});
 
   WorkloadKind kind() const { return kind_; }
   /// The object's own kind ("Deployment"); for a Scale, its parent's kind.
@@ -40,7 +39,7 @@ class Workload {
   std::string namespace_() const;
   /// "Deployment prod/dapp" (namespace omitted when empty): how messages name the object.
   std::string display() const;
-  const json& object() const { return *object_; }
+  JsonNode object() const { return object_; }
 
   bool is_scale() const { return kind_ == WorkloadKind::scale; }
   bool is_hpa() const { return kind_ == WorkloadKind::horizontal_pod_autoscaler; }
@@ -57,8 +56,9 @@ class Workload {
   /// JSON pointer of the replica field: /spec/replicas or /spec/minReplicas.
   std::string replicas_pointer() const;
 
-  /// The pod template (CronJob: spec.jobTemplate.spec.template), or nullptr.
-  const json* pod_template() const { return pod_template_; }
+  /// The pod template (CronJob: spec.jobTemplate.spec.template); absent when there is none or
+  /// it is not an object.
+  JsonNode pod_template() const { return pod_template_; }
   /// JSON pointer of the pod template, "" when there is none.
   std::string pod_template_pointer() const;
   /// The pod template's labels; for a Scale, the labels parsed from status.selector.
@@ -73,15 +73,15 @@ class Workload {
   std::string hpa_target_name() const;
 
  private:
-  Workload(const json& object, WorkloadKind kind, std::string kind_name);
-  const json* object_;
-  const json* pod_template_ = nullptr;
+  Workload(JsonNode object, WorkloadKind kind, std::string kind_name);
+  JsonNode object_;
+  JsonNode pod_template_;
   WorkloadKind kind_;
   std::string kind_name_;
 };
 
 /// Reads a string map at `pointer` ("/metadata/labels"); non-string values are skipped.
-Labels string_map_at(const json& object, std::string_view pointer);
+Labels string_map_at(JsonNode object, std::string_view pointer);
 /// Escapes a JSON pointer reference token (RFC 6901: "~" -> "~0", "/" -> "~1").
 std::string pointer_token(std::string_view token);
 

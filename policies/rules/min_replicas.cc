@@ -44,7 +44,7 @@ class MinReplicas final : public Rule {
                    "; scale to " + n + " or more, or exempt the " + w.kind_name() +
                    " with the annotations haguard.dalp.io/exempt: min-replicas, "
                    "haguard.dalp.io/exempt-reason and haguard.dalp.io/exempt-until"}};
-    bool absent = !w.object().contains("/spec/replicas"_json_pointer);
+    const bool absent = !w.object()["spec"]["replicas"];
     return {{Outcome::fail, "/spec/replicas",
              "runs " + std::to_string(have) + " replica" + (have == 1 ? "" : "s") +
                  (absent ? " (spec.replicas unset means 1)" : "") + ", needs at least " + n +

@@ -21,54 +21,43 @@ class NoBundledStatefulServices final : public Rule {
     return "no in-cluster PostgreSQL, Redis/Valkey or object storage (RustFS, MinIO): use managed "
            "services";
   }
-  bool applies_to(const Workload& w) const override { return w.pod_template() != nullptr; }
+  bool applies_to(const Workload& w) const override { return w.pod_template().present(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
     std::vector<Verdict> out;
     // Labels are read in place: this rule runs on every object, and copying label maps was most
     // of its cost.
-    const json* meta = child(w.object(), "metadata");
-    const json* template_ = w.pod_template();
-    const json* template_meta = template_ ? child(*template_, "metadata") : nullptr;
-    const json* labels[] = {meta ? child(*meta, "labels") : nullptr,
-                            template_meta ? child(*template_meta, "labels") : nullptr};
+    const JsonNode labels[] = {w.object()["metadata"]["labels"],
+                               w.pod_template()["metadata"]["labels"]};
     constexpr const char* kKeys[] = {"app.kubernetes.io/name", "app"};
     // Read once, then matched against each service: the label values by key and source, and the
     // containers' image base names.
-    const std::string* values[2][2] = {};  // [key][0: the object's labels, 1: the pod template's]
+    std::string_view values[2][2] = {};  // [key][0: the object's labels, 1: the pod template's]
     for (int k = 0; k < 2; ++k)
-      for (int src = 0; src < 2; ++src)
-        if (const json* v = labels[src] ? child(*labels[src], kKeys[k]) : nullptr;
-            v && v->is_string())
-          values[k][src] = &v->get_ref<const std::string&>();
+      for (int src = 0; src < 2; ++src) values[k][src] = labels[src][kKeys[k]].str();
     struct Image {
       std::size_t index;
-      const std::string* image;
+      std::string_view image;
       std::string base;
     };
     std::vector<Image> images;
-    const json* spec = pod_spec(w);
-    if (const json* containers = spec ? child(*spec, "containers") : nullptr;
-        containers && containers->is_array()) {
-      for (std::size_t i = 0; i < containers->size(); ++i)
-        if (const json* image = child((*containers)[i], "image"); image && image->is_string()) {
-          const std::string& name = image->get_ref<const std::string&>();
-          images.push_back({i, &name, image_base_name(name)});
-        }
-    }
+    const std::vector<JsonNode> containers = pod_spec(w)["containers"].items();
+    for (std::size_t i = 0; i < containers.size(); ++i)
+      if (const JsonNode image = containers[i]["image"]; image.is_string())
+        images.push_back({i, image.str(), image_base_name(image.str())});
     for (const BundledService& s : ctx.config.params.services) {
       std::string evidence, path;
       for (int k = 0; k < 2 && evidence.empty(); ++k) {
         for (int src = 0; src < 2 && evidence.empty(); ++src) {
-          if (values[k][src] == nullptr || !listed(s.labels, *values[k][src])) continue;
-          evidence = std::string("label ") + kKeys[k] + "=" + *values[k][src];
+          if (values[k][src].empty() || !listed(s.labels, values[k][src])) continue;
+          evidence = std::string("label ") + kKeys[k] + "=" + std::string(values[k][src]);
           path = (src == 0 ? std::string() : w.pod_template_pointer()) + "/metadata/labels/" +
                  pointer_token(kKeys[k]);
         }
       }
       for (std::size_t i = 0; i < images.size() && evidence.empty(); ++i) {
         if (!listed(s.images, images[i].base)) continue;
-        evidence = "image " + *images[i].image;
+        evidence = "image " + std::string(images[i].image);
         path = pod_spec_pointer(w) + "/containers/" + std::to_string(images[i].index) + "/image";
       }
       if (evidence.empty()) continue;

@@ -14,11 +14,9 @@ json& ensure_object(json& parent, const std::string& key) {
   return v;
 }
 
-const json* pod_spec(const Workload& w) {
-  const json* t = w.pod_template();
-  if (t == nullptr) return nullptr;
-  const json* s = child(*t, "spec");
-  return s && s->is_object() ? s : nullptr;
+JsonNode pod_spec(const Workload& w) {
+  JsonNode s = w.pod_template()["spec"];
+  return s.is_object() ? s : JsonNode();
 }
 
 std::string pod_spec_pointer(const Workload& w) {
@@ -50,23 +48,23 @@ bool is_ha(const Workload& w, const RuleContext& ctx) {
          !mr->targets.empty() && ctx.policy.targets(*mr, w);
 }
 
-std::string describe_selector(const json& selector) {
+std::string describe_selector(JsonNode selector) {
   std::string out;
   auto add = [&](const std::string& s) { out += (out.empty() ? "" : ",") + s; };
-  if (const json* ml = child(selector, "matchLabels"); ml && ml->is_object())
-    for (auto it = ml->begin(); it != ml->end(); ++it)
-      add(it.key() + "=" + (it->is_string() ? it->get<std::string>() : it->dump()));
-  if (const json* me = child(selector, "matchExpressions"); me && me->is_array())
-    for (const json& e : *me) {
-      std::string s = e.value("key", std::string("?")) + " " + e.value("operator", std::string("?"));
-      if (const json* v = child(e, "values"); v && v->is_array() && !v->empty()) {
-        s += " (";
-        for (std::size_t i = 0; i < v->size(); ++i)
-          s += (i ? "," : "") + ((*v)[i].is_string() ? (*v)[i].get<std::string>() : (*v)[i].dump());
-        s += ")";
-      }
-      add(s);
+  auto text = [](JsonNode v) { return v.is_string() ? std::string(v.str()) : v.dump(); };
+  for (const auto& [key, value] : selector["matchLabels"].members())
+    add(std::string(key) + "=" + text(value));
+  for (JsonNode e : selector["matchExpressions"].items()) {
+    JsonNode key = e["key"], op = e["operator"];
+    std::string s = (key.is_string() ? std::string(key.str()) : std::string("?")) + " " +
+                    (op.is_string() ? std::string(op.str()) : std::string("?"));
+    if (const std::vector<JsonNode> values = e["values"].items(); !values.empty()) {
+      s += " (";
+      for (std::size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + text(values[i]);
+      s += ")";
     }
+    add(s);
+  }
   return out.empty() ? "{}" : out;
 }
 

@@ -8,13 +8,14 @@
 
 namespace haguard::rules {
 
-/// The member `key` of `object` when `object` is an object and has it, else nullptr.
+/// For the fixes: the member `key` of `object` when `object` is an object and has it, else
+/// nullptr. (Checks read through JsonNode: `node[key]`.)
 const json* child(const json& object, std::string_view key);
 /// The member `key` of `parent`, created as {} (or replaced when not an object) for editing.
 json& ensure_object(json& parent, const std::string& key);
 
-/// The pod spec of a workload's template, or nullptr.
-const json* pod_spec(const Workload& w);
+/// The pod spec of a workload's template; absent when there is none or it is not an object.
+JsonNode pod_spec(const Workload& w);
 /// JSON pointer of the pod spec ("/spec/template/spec").
 std::string pod_spec_pointer(const Workload& w);
 /// The mutable pod spec inside `object` (a copy being fixed), or nullptr.
@@ -25,7 +26,7 @@ json* mutable_pod_spec(json& object, const Workload& w);
 bool is_ha(const Workload& w, const RuleContext& ctx);
 
 /// A label selector written as people read it: "app=x,tier in (a,b)".
-std::string describe_selector(const json& selector);
+std::string describe_selector(JsonNode selector);
 
 /// The labels the fix of an anti-affinity or spread term selects: the controller's matchLabels
 /// when they are set, else the pod template's labels.

@@ -6,17 +6,15 @@
 namespace haguard::rules {
 namespace {
 
-bool has_named_port(const json& container, const std::string& port) {
-  const json* ports = child(container, "ports");
-  if (ports == nullptr || !ports->is_array()) return false;
-  for (const json& p : *ports)
-    if (const json* n = child(p, "name"); n && n->is_string() && *n == port) return true;
+bool has_named_port(JsonNode container, const std::string& port) {
+  for (JsonNode p : container["ports"].items())
+    if (p["name"].equals(port)) return true;
   return false;
 }
 
-bool has_probe(const json& container, const char* key) {
-  const json* p = child(container, key);
-  return p != nullptr && p->is_object() && !p->empty();
+bool has_probe(JsonNode container, const char* key) {
+  JsonNode p = container[key];
+  return p.is_object() && !p.empty();
 }
 
 /// The probes the fix adds. haguard.libsonnet writes the same, so rendered objects need no patch.
@@ -37,22 +35,23 @@ class Probes final : public Rule {
   bool applies_to(const Workload& w) const override { return w.is_long_running(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
-    const json* spec = pod_spec(w);
+    const JsonNode containers_node = pod_spec(w)["containers"];
     const std::string base = pod_spec_pointer(w) + "/containers";
-    const json* containers = spec ? child(*spec, "containers") : nullptr;
-    if (containers == nullptr || !containers->is_array())
+    if (!containers_node.is_array())
       return {{Outcome::error, base, "the pod template has no containers list"}};
+    const std::vector<JsonNode> containers = containers_node.items();
     std::vector<Verdict> out;
     const std::string& port = ctx.config.params.port;
-    for (std::size_t i = 0; i < containers->size(); ++i) {
-      const json& c = (*containers)[i];
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+      const JsonNode c = containers[i];
       if (!c.is_object()) {
         out.push_back({Outcome::error, base + "/" + std::to_string(i), "container is not an object"});
         continue;
       }
       bool live = has_probe(c, "livenessProbe"), ready = has_probe(c, "readinessProbe");
       if (live && ready) continue;
-      std::string name = c.value("name", std::string("#") + std::to_string(i));
+      const JsonNode n = c["name"];
+      std::string name = n.is_string() ? std::string(n.str()) : "#" + std::to_string(i);
       std::string missing = !live && !ready ? "livenessProbe and readinessProbe"
                             : !live         ? "livenessProbe"
                                             : "readinessProbe";

@@ -7,11 +7,9 @@
 namespace haguard::rules {
 namespace {
 
-bool has_quantity(const json& container, const char* section, const char* resource) {
-  const json* r = child(container, "resources");
-  const json* s = r ? child(*r, section) : nullptr;
-  const json* q = s ? child(*s, resource) : nullptr;
-  return q != nullptr && !q->is_null() && !(q->is_string() && q->get_ref<const std::string&>().empty());
+bool has_quantity(JsonNode container, const char* section, const char* resource) {
+  const JsonNode q = container["resources"][section][resource];
+  return q && !q.is_null() && !q.equals("");
 }
 
 class Resources final : public Rule {
@@ -20,17 +18,17 @@ class Resources final : public Rule {
   std::string_view description() const override {
     return "every container sets cpu and memory requests and a memory limit";
   }
-  bool applies_to(const Workload& w) const override { return w.pod_template() != nullptr; }
+  bool applies_to(const Workload& w) const override { return w.pod_template().present(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext&) const override {
-    const json* spec = pod_spec(w);
-    const json* containers = spec ? child(*spec, "containers") : nullptr;
+    const JsonNode containers_node = pod_spec(w)["containers"];
     const std::string base = pod_spec_pointer(w) + "/containers";
-    if (containers == nullptr || !containers->is_array())
+    if (!containers_node.is_array())
       return {{Outcome::error, base, "the pod template has no containers list"}};
+    const std::vector<JsonNode> containers = containers_node.items();
     std::vector<Verdict> out;
-    for (std::size_t i = 0; i < containers->size(); ++i) {
-      const json& c = (*containers)[i];
+    for (std::size_t i = 0; i < containers.size(); ++i) {
+      const JsonNode c = containers[i];
       std::string missing;
       auto need = [&](const char* section, const char* res, const char* label) {
         if (!has_quantity(c, section, res)) missing += (missing.empty() ? "" : ", ") + std::string(label);
@@ -39,7 +37,8 @@ class Resources final : public Rule {
       need("requests", "memory", "requests.memory");
       need("limits", "memory", "limits.memory");
       if (missing.empty()) continue;
-      std::string name = c.is_object() ? c.value("name", "#" + std::to_string(i)) : "#" + std::to_string(i);
+      const JsonNode n = c["name"];
+      std::string name = n.is_string() ? std::string(n.str()) : "#" + std::to_string(i);
       out.push_back({Outcome::fail, base + "/" + std::to_string(i) + "/resources",
                      "container \"" + name + "\" does not set " + missing + "; set them from measured usage"});
     }

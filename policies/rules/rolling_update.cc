@@ -6,11 +6,8 @@
 namespace haguard::rules {
 namespace {
 
-std::string strategy_type(const json& object, const char* field) {
-  const json* spec = child(object, "spec");
-  const json* s = spec ? child(*spec, field) : nullptr;
-  const json* t = s ? child(*s, "type") : nullptr;
-  return t && t->is_string() ? t->get<std::string>() : std::string();
+std::string_view strategy_type(JsonNode object, const char* field) {
+  return object["spec"][field]["type"].str();
 }
 
 class RollingUpdate final : public Rule {

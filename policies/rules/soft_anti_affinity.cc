@@ -25,37 +25,31 @@ class SoftAntiAffinity final : public Rule {
     const Labels own = w.pod_labels();
     // Spelled only for a verdict: most objects get none.
     const auto base = [&w] { return pod_spec_pointer(w) + "/affinity/podAntiAffinity"; };
-    const json* spec = pod_spec(w);
-    const json* affinity = spec ? child(*spec, "affinity") : nullptr;
-    const json* anti = affinity ? child(*affinity, "podAntiAffinity") : nullptr;
+    const JsonNode anti = pod_spec(w)["affinity"]["podAntiAffinity"];
     std::vector<Verdict> out;
     bool satisfied = false;
     std::string strays;  // preferred terms on the key that do not select the pod's own labels
 
-    if (const json* pref = anti ? child(*anti, kPreferred) : nullptr; pref && pref->is_array()) {
-      for (std::size_t i = 0; i < pref->size(); ++i) {
-        const json* term = child((*pref)[i], "podAffinityTerm");
-        const json* tk = term ? child(*term, "topologyKey") : nullptr;
-        if (tk == nullptr || !tk->is_string() || *tk != key) continue;
-        const json* sel = child(*term, "labelSelector");
-        // Not `selector_matches(sel ? *sel : json(), ...)`: that conditional copies *sel.
-        auto m = sel ? selector_matches(*sel, own) : selector_matches(json(), own);
-        if (!m)
-          return {{Outcome::error, base() + "/" + kPreferred + "/" + std::to_string(i),
-                   "preferred anti-affinity term #" + std::to_string(i) + " has a malformed labelSelector"}};
-        if (*m) satisfied = true;
-        else strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) + " (" +
-                       (sel ? describe_selector(*sel) : std::string("no selector")) + ")";
-      }
+    const std::vector<JsonNode> preferred = anti[kPreferred].items();
+    for (std::size_t i = 0; i < preferred.size(); ++i) {
+      const JsonNode term = preferred[i]["podAffinityTerm"];
+      if (!term["topologyKey"].equals(key)) continue;
+      const JsonNode sel = term["labelSelector"];
+      auto m = selector_matches(sel, own);
+      if (!m)
+        return {{Outcome::error, base() + "/" + kPreferred + "/" + std::to_string(i),
+                 "preferred anti-affinity term #" + std::to_string(i) +
+                     " has a malformed labelSelector"}};
+      if (*m) satisfied = true;
+      else strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) +
+                     " (" + (sel ? describe_selector(sel) : std::string("no selector")) + ")";
     }
-    if (const json* req = anti ? child(*anti, kRequired) : nullptr; req && req->is_array()) {
-      for (std::size_t i = 0; i < req->size(); ++i) {
-        const json* tk = child((*req)[i], "topologyKey");
-        if (tk && tk->is_string() && *tk == key)
-          out.push_back({Outcome::warn, base() + "/" + kRequired + "/" + std::to_string(i),
-                         "hard (required) term #" + std::to_string(i) + " on " + key +
-                             " blocks scheduling on small clusters; make it preferred"});
-      }
+    const std::vector<JsonNode> required = anti[kRequired].items();
+    for (std::size_t i = 0; i < required.size(); ++i) {
+      if (required[i]["topologyKey"].equals(key))
+        out.push_back({Outcome::warn, base() + "/" + kRequired + "/" + std::to_string(i),
+                       "hard (required) term #" + std::to_string(i) + " on " + key +
+                           " blocks scheduling on small clusters; make it preferred"});
     }
     if (!satisfied) {
       // The fix comes before the detail: admission warnings are cut at 120 characters.

@@ -8,12 +8,9 @@
 namespace haguard::rules {
 namespace {
 
-bool term_spreads(const json* term, const std::string& key, const Labels& own) {
-  if (term == nullptr) return false;
-  const json* tk = child(*term, "topologyKey");
-  if (tk == nullptr || !tk->is_string() || *tk != key) return false;
-  const json* sel = child(*term, "labelSelector");
-  auto m = sel ? selector_matches(*sel, own) : selector_matches(json(), own);
+bool term_spreads(JsonNode term, const std::string& key, const Labels& own) {
+  if (!term["topologyKey"].equals(key)) return false;
+  auto m = selector_matches(term["labelSelector"], own);
   return m && *m;
 }
 
@@ -29,22 +26,14 @@ class ZoneSpread final : public Rule {
     if (!is_ha(w, ctx)) return {{Outcome::skip, "", "not an HA workload (fewer than 2 replicas)"}};
     const std::string& key = ctx.config.params.zone_key;
     const Labels own = w.pod_labels();
-    const json* spec = pod_spec(w);
-    if (spec) {
-      if (const json* tsc = child(*spec, "topologySpreadConstraints"); tsc && tsc->is_array())
-        for (const json& c : *tsc)
-          if (term_spreads(&c, key, own)) return {};
-      const json* aff = child(*spec, "affinity");
-      const json* anti = aff ? child(*aff, "podAntiAffinity") : nullptr;
-      if (anti) {
-        if (const json* p = child(*anti, "preferredDuringSchedulingIgnoredDuringExecution"); p && p->is_array())
-          for (const json& t : *p)
-            if (term_spreads(child(t, "podAffinityTerm"), key, own)) return {};
-        if (const json* r = child(*anti, "requiredDuringSchedulingIgnoredDuringExecution"); r && r->is_array())
-          for (const json& t : *r)
-            if (term_spreads(&t, key, own)) return {};
-      }
-    }
+    const JsonNode spec = pod_spec(w);
+    for (JsonNode c : spec["topologySpreadConstraints"].items())
+      if (term_spreads(c, key, own)) return {};
+    const JsonNode anti = spec["affinity"]["podAntiAffinity"];
+    for (JsonNode t : anti["preferredDuringSchedulingIgnoredDuringExecution"].items())
+      if (term_spreads(t["podAffinityTerm"], key, own)) return {};
+    for (JsonNode t : anti["requiredDuringSchedulingIgnoredDuringExecution"].items())
+      if (term_spreads(t, key, own)) return {};
     return {{Outcome::fail, pod_spec_pointer(w) + "/topologySpreadConstraints",
              "not spread over zones; add a topologySpreadConstraint on " + key + " selecting its pods"}};
   }
