@@ -179,7 +179,7 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
   return ev;
 }
 
-FixResult Engine::fix(const json& object, const EvalContext& ctx, bool copy_unchanged) const {
+FixResult Engine::fix(JsonNode object, const EvalContext& ctx, bool copy_unchanged) const {
   FixResult result;
   result.evaluation = evaluate(object, ctx);
   std::set<std::string> wanted;
@@ -188,7 +188,11 @@ FixResult Engine::fix(const json& object, const EvalContext& ctx, bool copy_unch
       if (f.fixable && f.outcome == Outcome::fail && f.enforcement == Enforcement::enforce)
         wanted.insert(f.rule);
   if (wanted.empty() && !copy_unchanged) return result;
-  result.object = object;
+  // A DOM is read into a tree here, once: the fixes edit the copy, the patch compares the two.
+  json from_dom;
+  const json* original = object.tree();
+  if (original == nullptr) original = &(from_dom = object.to_json());
+  result.object = *original;
   if (wanted.empty()) return result;
 
   const Policy& policy = *policy_;
@@ -220,7 +224,7 @@ FixResult Engine::fix(const json& object, const EvalContext& ctx, bool copy_unch
   }
   annotations[std::string(kMutatedAnnotation)] = join(std::vector<std::string>(ids.begin(), ids.end()), ",");
 
-  result.patch = json_diff(object, result.object);
+  result.patch = json_diff(*original, result.object);
   result.evaluation = evaluate(result.object, ctx);
   return result;
 }

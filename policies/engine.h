@@ -88,7 +88,8 @@ class Engine {
   /// fix(fix(x).object).patch is empty. With `copy_unchanged` false, `object` stays null when
   /// no rule was fixed (the admission path needs only the patch; the copy is most of the cost
   /// of fixing a compliant object).
-  FixResult fix(const json& object, const EvalContext& ctx, bool copy_unchanged = true) const;
+  /// `object` may be a DOM: it is read into a tree only when something is to be fixed or copied.
+  FixResult fix(JsonNode object, const EvalContext& ctx, bool copy_unchanged = true) const;
 
   /// Runs the set rules on `set`; environments[i] is the environment of set.objects()[i].
   /// Returns (object index, finding) pairs.

@@ -68,6 +68,8 @@ class JsonNode {
   std::string dump() const;
   /// A nlohmann copy of the value (null when absent), for what edits it.
   json to_json() const;
+  /// The tree this views, or nullptr (a DOM, or absent).
+  const json* tree() const { return tree_; }
 
  private:
   const json* tree_ = nullptr;

@@ -7,23 +7,19 @@
 namespace haguard::webhook {
 namespace {
 
-bool has_deletion_timestamp(const json* obj) {
-  if (!obj) return false;
-  auto md = obj->find("metadata");
-  if (md == obj->end() || !md->is_object()) return false;
-  auto ts = md->find("deletionTimestamp");
-  return ts != md->end() && !ts->is_null();
+bool has_deletion_timestamp(JsonNode obj) {
+  const JsonNode ts = obj["metadata"]["deletionTimestamp"];
+  return ts && !ts.is_null();
 }
 
 /// Whether `obj` has no metadata.namespace to judge by: absent, null or "". Metadata that is not an
 /// object (malformed) is left to the engine as it is.
-bool lacks_namespace(const json& obj) {
-  auto md = obj.find("metadata");
-  if (md == obj.end() || md->is_null()) return true;
-  if (!md->is_object()) return false;
-  auto ns = md->find("namespace");
-  return ns == md->end() || ns->is_null() ||
-         (ns->is_string() && ns->get_ref<const std::string&>().empty());
+bool lacks_namespace(JsonNode obj) {
+  const JsonNode md = obj["metadata"];
+  if (!md || md.is_null()) return true;
+  if (!md.is_object()) return false;
+  const JsonNode ns = md["namespace"];
+  return !ns || ns.is_null() || ns.equals("");
 }
 
 /// `fixed` (a fixed copy of `received` with metadata.namespace filled in) with that namespace
@@ -68,13 +64,11 @@ std::string display_of(const std::string& kind, const std::string& ns, const std
 
 std::string name_of(const AdmissionRequest& r) {
   if (!r.name.empty()) return r.name;
-  const json* obj = r.object ? r.object : r.old_object;
-  if (obj) {
-    auto p = obj->value(json::json_pointer("/metadata/name"), std::string());
-    if (!p.empty()) return p;
-    return obj->value(json::json_pointer("/metadata/generateName"), std::string());
-  }
-  return {};
+  JsonNode obj = r.object;
+  if (!obj && r.old_object != nullptr) obj = *r.old_object;
+  const JsonNode md = obj["metadata"];
+  const std::string_view name = md["name"].str();
+  return std::string(name.empty() ? md["generateName"].str() : name);
 }
 
 void skip(AdmissionOutcome& out, std::string reason) {
@@ -111,8 +105,9 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
     skip(out, "operation " + r.operation);
     return out;
   }
-  if (r.operation == "UPDATE" && (has_deletion_timestamp(r.object) ||
-                                  has_deletion_timestamp(r.old_object))) {
+  if (r.operation == "UPDATE" &&
+      (has_deletion_timestamp(r.object) ||
+       (r.old_object != nullptr && has_deletion_timestamp(*r.old_object)))) {
     skip(out, "object is being deleted");
     return out;
   }
@@ -134,12 +129,15 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
 
   // Objects of a namespaced CREATE may lack metadata.namespace; the engine names and exempts by it.
   // The copy with the namespace is judged and fixed; the patch is against the object as received.
-  const json* object = r.object;
+  // The object is judged where the review was parsed (a DOM); the engine reads it into a tree
+  // only to fix it.
+  JsonNode object = r.object;
   json with_namespace;
-  if (!r.namespace_.empty() && object->is_object() && lacks_namespace(*object)) {
-    with_namespace = *object;
+  const bool fill_namespace = !r.namespace_.empty() && object.is_object() && lacks_namespace(object);
+  if (fill_namespace) {
+    with_namespace = object.to_json();
     with_namespace["metadata"]["namespace"] = r.namespace_;
-    object = &with_namespace;
+    object = with_namespace;
   }
 
   EvalContext ctx;
@@ -152,9 +150,14 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
 
   Evaluation ev;
   if (in.endpoint == Endpoint::mutate) {
-    FixResult fixed = engine.fix(*object, ctx, /*copy_unchanged=*/false);
-    if (object != r.object && !fixed.rules.empty())
-      fixed.patch = json_diff(*r.object, without_filled_namespace(std::move(fixed.object), *r.object));
+    FixResult fixed = engine.fix(object, ctx, /*copy_unchanged=*/false);
+    if (fill_namespace && !fixed.rules.empty()) {
+      json received_copy;
+      const json* received = r.object.tree();
+      if (received == nullptr) received = &(received_copy = r.object.to_json());
+      fixed.patch =
+          json_diff(*received, without_filled_namespace(std::move(fixed.object), *received));
+    }
     ev = std::move(fixed.evaluation);
     out.fixed_rules = fixed.rules;
     if (fixed.patch.is_array() && !fixed.patch.empty()) {
@@ -162,7 +165,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
       out.decision = "patched";
     }
   } else {
-    ev = engine.evaluate(*object, ctx);
+    ev = engine.evaluate(object, ctx);
   }
   if (ev.kind.empty()) {
     skip(out, "not a workload");
@@ -172,7 +175,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   if (!ev.namespace_.empty()) out.namespace_ = ev.namespace_;
   if (!ev.name.empty()) out.name = ev.name;
   // How the engine names the object in its messages ("Deployment/scale prod/dapp" for a Scale).
-  const auto view = Workload::of(*object, parent_kind);
+  const auto view = Workload::of(object, parent_kind);
   const std::string display = view ? view->display() : display_of(ev.kind, ev.namespace_, ev.name);
 
   std::vector<std::string> denials;

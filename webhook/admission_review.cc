@@ -47,7 +47,7 @@ std::string too_deep_error() {
   return "the review nests more than " + std::to_string(kMaxReviewDepth) + " levels deep";
 }
 
-DecodeResult decode_review(const json& review, bool depth_checked) {
+DecodeResult decode_review(const json& review, bool depth_checked, JsonNode object) {
   if (!review.is_object()) return {std::nullopt, "the body is not a JSON object"};
   if (!depth_checked && nested_deeper_than(review, kMaxReviewDepth))
     return {std::nullopt, too_deep_error()};
@@ -83,7 +83,8 @@ DecodeResult decode_review(const json& review, bool depth_checked) {
         if (v.is_string()) r.requester.groups.push_back(v.get<std::string>());
   }
   if (auto d = req->find("dryRun"); d != req->end() && d->is_boolean()) r.dry_run = d->get<bool>();
-  r.object = object_at(*req, "object");
+  if (!object) object = JsonNode(*req)["object"];
+  if (object.is_object()) r.object = object;
   r.old_object = object_at(*req, "oldObject");
   if ((r.operation == "CREATE" || r.operation == "UPDATE") && !r.object)
     return {std::nullopt, "request.object is missing for " + r.operation};

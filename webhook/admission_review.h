@@ -30,7 +30,8 @@ struct AdmissionRequest {
   std::string name;
   Requester requester;
   bool dry_run = false;
-  const json* object = nullptr;      ///< null when absent or JSON null (DELETE)
+  /// Absent when absent or not an object (JSON null: DELETE). A tree or a DOM (read_review).
+  haguard::JsonNode object;
   const json* old_object = nullptr;
 };
 
@@ -48,7 +49,9 @@ std::string too_deep_error();
 
 /// Reads a parsed AdmissionReview. `review` must outlive the result. `depth_checked`: the caller
 /// has refused reviews nested deeper than kMaxReviewDepth (read_review's depth_checked).
-DecodeResult decode_review(const json& review, bool depth_checked = false);
+/// `object`: request.object when read_review left it out of `review` (its `object`).
+DecodeResult decode_review(const json& review, bool depth_checked = false,
+                           haguard::JsonNode object = {});
 
 /// What the webhook answers, before encoding.
 struct AdmissionResponse {

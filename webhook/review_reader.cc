@@ -1,5 +1,8 @@
 #include "webhook/review_reader.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <simdjson.h>
 
 #include "webhook/admission_review.h"
@@ -56,6 +59,51 @@ class ValueBudget {
   std::size_t left_ = kMaxReviewValues;
 };
 
+/// What to_json carries down the review.
+struct Reader {
+  ValueBudget budget;
+  ObjectAs object_as = ObjectAs::tree;
+  JsonNode object;  ///< request.object, when left in the DOM
+};
+
+/// Whether two members of `object` share a key. Pairwise for the small objects workloads are
+/// made of, sorted beyond.
+bool has_repeated_key(const simdjson::dom::object& object) {
+  constexpr std::size_t kPairwise = 16;
+  const std::size_t n = object.size();
+  if (n < 2) return false;
+  std::vector<std::string_view> keys;
+  keys.reserve(n);
+  for (auto field : object) keys.push_back(field.key);
+  if (n <= kPairwise) {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = i + 1; j < n; ++j)
+        if (keys[i] == keys[j]) return true;
+    return false;
+  }
+  std::sort(keys.begin(), keys.end());
+  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
+}
+
+/// Counts and bounds the values of `e` as to_json would (TooManyValues, TooDeep); false when an
+/// object in it repeats a key, which a DOM and a tree would read differently.
+bool judgeable_in_place(element e, ValueBudget& budget, std::size_t depth) {
+  budget.take();
+  if (e.type() == element_type::OBJECT) {
+    if (depth > kMaxReviewDepth) throw TooDeep{};
+    const simdjson::dom::object object = e.get_object().value_unsafe();
+    if (has_repeated_key(object)) return false;
+    for (auto field : object)
+      if (!judgeable_in_place(field.value, budget, depth + 1)) return false;
+  } else if (e.type() == element_type::ARRAY) {
+    if (depth > kMaxReviewDepth) throw TooDeep{};
+    const simdjson::dom::array array = e.get_array().value_unsafe();
+    for (element item : array)
+      if (!judgeable_in_place(item, budget, depth + 1)) return false;
+  }
+  return true;
+}
+
 /// Counts the values of a member that is not kept.
 void count_values(element e, ValueBudget& budget) {
   budget.take();
@@ -70,7 +118,8 @@ void count_values(element e, ValueBudget& budget) {
 
 /// nlohmann's parser stores non-negative integers as number_unsigned: so does this. `depth`: of
 /// `e` (the review is 1), bounded as decode_review bounds it, so that it need not walk the tree.
-json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
+json to_json(element e, At at, Reader& reader, std::size_t depth) {
+  ValueBudget& budget = reader.budget;
   budget.take();
   const bool structured = e.type() == element_type::OBJECT || e.type() == element_type::ARRAY;
   if (structured && depth > kMaxReviewDepth) throw TooDeep{};
@@ -90,6 +139,18 @@ json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
         } else if (at == At::request && field.key == "userInfo") {
           child = At::user_info;
         } else if (at == At::request && field.key == "object") {
+          if (reader.object_as == ObjectAs::dom) {
+            // Counted on a copy: an object that repeats a key is counted again as it is built.
+            ValueBudget trial = budget;
+            // A request that repeats "object" keeps the last, whichever way each was read.
+            if (judgeable_in_place(field.value, trial, depth + 1)) {
+              budget = trial;
+              reader.object = JsonNode::dom(field.value);
+              members.erase("object");
+              continue;
+            }
+            reader.object = JsonNode();
+          }
           child = At::object;
         } else if (at == At::request && field.key == "oldObject") {
           child = At::old_object;
@@ -102,7 +163,7 @@ json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
         }
         // A repeated key keeps its last value, as nlohmann's parser does.
         members.insert_or_assign(std::string(field.key),
-                                 to_json(field.value, child, budget, depth + 1));
+                                 to_json(field.value, child, reader, depth + 1));
       }
       return out;
     }
@@ -112,7 +173,7 @@ json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
       const simdjson::dom::array array = e.get_array().value_unsafe();
       items.reserve(array.size());
       for (element item : array)
-        items.push_back(to_json(item, At::elsewhere, budget, depth + 1));
+        items.push_back(to_json(item, At::elsewhere, reader, depth + 1));
       return out;
     }
     case element_type::STRING:
@@ -188,24 +249,28 @@ std::string too_many_values_error() {
          " JSON values; no workload object is that large";
 }
 
-ReadReview read_review(std::string_view body) {
+ReadReview read_review(std::string_view body, ObjectAs object_as) {
   ReadReview out;
-  simdjson::dom::parser own;
+  std::shared_ptr<simdjson::dom::parser> own;
   simdjson::dom::parser* parser = &thread_parser();
   if (body.size() > kKeptParserBytes) {
-    if (own.allocate(body.size(), kParserMaxDepth) != simdjson::SUCCESS) {
+    own = std::make_shared<simdjson::dom::parser>();
+    if (own->allocate(body.size(), kParserMaxDepth) != simdjson::SUCCESS) {
       out.error = "the body is too large to read";
       return out;
     }
-    parser = &own;
+    parser = own.get();
   }
   element root;
   const simdjson::error_code error = parser->parse(body.data(), body.size(), true).get(root);
   if (error == simdjson::SUCCESS) {
     try {
-      ValueBudget budget;
-      out.review = to_json(root, At::root, budget, 1);
+      Reader reader;
+      reader.object_as = object_as;
+      out.review = to_json(root, At::root, reader, 1);
       out.depth_checked = true;
+      out.object = reader.object;
+      if (out.object) out.keep = std::move(own);
     } catch (const TooManyValues&) {
       out.error = too_many_values_error();
     } catch (const TooDeep&) {

@@ -168,10 +168,11 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
     return error(http::status::unsupported_media_type, "Content-Type must be application/json",
                  req.version());
   note_body(req.body().size());
-  ReadReview read = read_review(req.body());
+  // The object is judged where simdjson parsed it, and read into a tree only to be fixed.
+  ReadReview read = read_review(req.body(), ObjectAs::dom);
   if (!read.error.empty()) return error(http::status::bad_request, read.error, req.version());
   const json& review = read.review;
-  DecodeResult decoded = decode_review(review, read.depth_checked);
+  DecodeResult decoded = decode_review(review, read.depth_checked, read.object);
   if (!decoded.request)
     return error(http::status::bad_request, decoded.error, req.version());
   const AdmissionRequest& request = *decoded.request;
@@ -188,7 +189,7 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
   if (!parent_kind.empty() && deps_.kube && request.object &&
       (request.operation == "UPDATE" || request.operation == "CREATE")) {
     std::string name = request.name.empty()
-                           ? request.object->value(nlohmann::json::json_pointer("/metadata/name"), "")
+                           ? std::string(request.object["metadata"]["name"].str())
                            : request.name;
     if (auto hit = deps_.kube->cached_parent(parent_kind, request.namespace_, name))
       parent = std::move(*hit);

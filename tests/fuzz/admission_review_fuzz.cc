@@ -4,7 +4,8 @@
 // policy for /validate and /mutate in several environments, encode_review and the final dump.
 // Nothing may throw (routes answer an exception with 400: a review that should have been judged is
 // refused), validating answers never carry a patch, and a mutating patch must apply to the object
-// as received.
+// as received. /validate's reading of the object where simdjson parsed it (ObjectAs::dom) must
+// answer as the tree does, on both endpoints.
 //
 // Seeds are the admission cases (tests/cases/admission/*.json); a review's "haguardCase.parent",
 // when present, is used as the /scale parent, as the case runner's kube-apiserver stand-in does.
@@ -27,7 +28,8 @@ const haguard::Engine& engine() {
   return e;
 }
 
-void run(const wh::AdmissionRequest& request, wh::Endpoint endpoint, std::string_view env,
+/// The encoded answer.
+json run(const wh::AdmissionRequest& request, wh::Endpoint endpoint, std::string_view env,
          const json* parent, bool lookup_failed = false) {
   wh::AdmissionInput in;
   in.endpoint = endpoint;
@@ -46,15 +48,16 @@ void run(const wh::AdmissionRequest& request, wh::Endpoint endpoint, std::string
   const json& r = body.at("response");
   FUZZ_CHECK(r.contains("patch") == r.contains("patchType"), r.dump());
   if (endpoint == wh::Endpoint::validate) FUZZ_CHECK(!r.contains("patch"), r.dump());
-  if (!r.contains("patch")) return;
+  if (!r.contains("patch")) return body;
   FUZZ_CHECK(request.operation != "DELETE", r.dump());
-  FUZZ_CHECK(request.object != nullptr, r.dump());
+  FUZZ_CHECK(request.object.present(), r.dump());
   try {
-    (void)request.object->patch(out.response.patch);
+    (void)request.object.to_json().patch(out.response.patch);
   } catch (const json::exception& e) {
     haguard::fuzz::fail(__FILE__, __LINE__, "the patch applies to the object",
                         std::string(e.what()) + "\npatch: " + out.response.patch.dump());
   }
+  return body;
 }
 
 /// read_review must agree with nlohmann's parser, which it replaced on the request path.
@@ -94,10 +97,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!decoded.error.empty(), "a rejected review says why");
     return 0;
   }
+  // Read last: its object lives in the thread's parser until the next read.
+  wh::ReadReview dom_read = wh::read_review(body, wh::ObjectAs::dom);
+  FUZZ_CHECK(dom_read.error.empty(), dom_read.error);
+  wh::DecodeResult dom_decoded =
+      wh::decode_review(dom_read.review, dom_read.depth_checked, dom_read.object);
+  FUZZ_CHECK(dom_decoded.request.has_value(), dom_decoded.error);
   const json* parent_ptr = parent.is_object() && !parent.empty() ? &parent : nullptr;
   for (wh::Endpoint endpoint : {wh::Endpoint::validate, wh::Endpoint::mutate})
-    for (std::string_view env : {"", "production", "staging", "no-such-env"})
-      run(*decoded.request, endpoint, env, parent_ptr);
+    for (std::string_view env : {"", "production", "staging", "no-such-env"}) {
+      const json tree = run(*decoded.request, endpoint, env, parent_ptr);
+      const json dom = run(*dom_decoded.request, endpoint, env, parent_ptr);
+      FUZZ_CHECK(dom == tree, "from the DOM: " + dom.dump() + "\nfrom the tree: " + tree.dump());
+    }
   if (!wh::scale_parent_kind(*decoded.request).empty() && parent_ptr)
     run(*decoded.request, wh::Endpoint::mutate, "production", nullptr, true);
   return 0;
