@@ -41,8 +41,8 @@ ExemptionState judge_exemption(const Workload& w, JsonNode object, const Policy&
   if (ctx.requester != nullptr && !w.is_scale()) {
     Labels old;
     const Labels* old_ptr = nullptr;
-    if (ctx.old_object != nullptr) {
-      old = string_map_at(*ctx.old_object, "/metadata/annotations");
+    if (ctx.old_object) {
+      old = string_map_at(ctx.old_object, "/metadata/annotations");
       old_ptr = &old;
     }
     if (exemption_changed(annotations, old_ptr) &&

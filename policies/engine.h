@@ -51,7 +51,7 @@ struct EvalContext {
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
   /// UPDATE: the object before the change; exemption annotations added or changed are checked
   /// against the policy's allowed requesters when `requester` is set.
-  const json* old_object = nullptr;
+  JsonNode old_object;
   const Requester* requester = nullptr;
   const ObjectSet* set = nullptr;       ///< the other objects, for HPA awareness
   std::string_view scale_parent_kind;   ///< "Deployment"/"StatefulSet" when the object is a Scale

@@ -99,6 +99,13 @@ bool JsonNode::is_number() const {
   return t == element_type::INT64 || t == element_type::UINT64 || t == element_type::DOUBLE;
 }
 
+bool JsonNode::is_true() const {
+  if (tree_) return tree_->is_boolean() && tree_->get<bool>();
+  bool value = false;
+  return dom_doc_ && element_of(dom_doc_, dom_index_).get_bool().get(value) == simdjson::SUCCESS &&
+         value;
+}
+
 JsonNode JsonNode::operator[](std::string_view key) const {
   if (tree_) {
     if (!tree_->is_object()) return {};

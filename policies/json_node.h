@@ -50,6 +50,8 @@ class JsonNode {
   JsonNode operator[](std::string_view key) const;
   /// The string, or "" when this is not a string.
   std::string_view str() const;
+  /// Whether this is JSON true.
+  bool is_true() const;
   /// Whether this is the string `s`.
   bool equals(std::string_view s) const { return is_string() && str() == s; }
   /// The value of an integer in int64's range (a non-negative one written as unsigned included);

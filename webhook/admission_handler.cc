@@ -64,9 +64,7 @@ std::string display_of(const std::string& kind, const std::string& ns, const std
 
 std::string name_of(const AdmissionRequest& r) {
   if (!r.name.empty()) return r.name;
-  JsonNode obj = r.object;
-  if (!obj && r.old_object != nullptr) obj = *r.old_object;
-  const JsonNode md = obj["metadata"];
+  const JsonNode md = (r.object ? r.object : r.old_object)["metadata"];
   const std::string_view name = md["name"].str();
   return std::string(name.empty() ? md["generateName"].str() : name);
 }
@@ -106,8 +104,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
     return out;
   }
   if (r.operation == "UPDATE" &&
-      (has_deletion_timestamp(r.object) ||
-       (r.old_object != nullptr && has_deletion_timestamp(*r.old_object)))) {
+      (has_deletion_timestamp(r.object) || has_deletion_timestamp(r.old_object))) {
     skip(out, "object is being deleted");
     return out;
   }
@@ -143,7 +140,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   EvalContext ctx;
   ctx.environment = in.environment;
   ctx.now = in.now;
-  ctx.old_object = r.operation == "UPDATE" ? r.old_object : nullptr;
+  if (r.operation == "UPDATE") ctx.old_object = r.old_object;
   ctx.requester = &r.requester;
   ctx.scale_parent_kind = parent_kind;
   ctx.scale_parent = in.scale_parent;

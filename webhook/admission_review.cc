@@ -10,14 +10,12 @@
 namespace haguard::webhook {
 namespace {
 
-std::string string_at(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+std::string string_at(JsonNode obj, const char* key) { return std::string(obj[key].str()); }
 
-const json* object_at(const json& obj, const char* key) {
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_object() ? &*it : nullptr;
+/// The member `key` when it is an object; else absent.
+JsonNode object_at(JsonNode obj, const char* key) {
+  const JsonNode v = obj[key];
+  return v.is_object() ? v : JsonNode();
 }
 
 /// Longest audit annotation value kept; the apiserver stores them in audit events.
@@ -47,9 +45,9 @@ std::string too_deep_error() {
   return "the review nests more than " + std::to_string(kMaxReviewDepth) + " levels deep";
 }
 
-DecodeResult decode_review(const json& review, bool depth_checked, JsonNode object) {
+DecodeResult decode_review(JsonNode review, bool depth_checked) {
   if (!review.is_object()) return {std::nullopt, "the body is not a JSON object"};
-  if (!depth_checked && nested_deeper_than(review, kMaxReviewDepth))
+  if (!depth_checked && review.tree() && nested_deeper_than(*review.tree(), kMaxReviewDepth))
     return {std::nullopt, too_deep_error()};
   AdmissionRequest r;
   r.api_version = string_at(review, "apiVersion");
@@ -57,35 +55,33 @@ DecodeResult decode_review(const json& review, bool depth_checked, JsonNode obje
     return {std::nullopt, "apiVersion must be admission.k8s.io/v1 or admission.k8s.io/v1beta1"};
   if (string_at(review, "kind") != "AdmissionReview")
     return {std::nullopt, "kind must be AdmissionReview"};
-  const json* req = object_at(review, "request");
+  const JsonNode req = object_at(review, "request");
   if (!req) return {std::nullopt, "request is missing"};
-  r.uid = string_at(*req, "uid");
+  r.uid = string_at(req, "uid");
   if (r.uid.empty()) return {std::nullopt, "request.uid is missing"};
-  if (const json* k = object_at(*req, "kind")) {
-    r.group = string_at(*k, "group");
-    r.version = string_at(*k, "version");
-    r.kind = string_at(*k, "kind");
+  if (const JsonNode k = object_at(req, "kind")) {
+    r.group = string_at(k, "group");
+    r.version = string_at(k, "version");
+    r.kind = string_at(k, "kind");
   }
-  if (const json* res = object_at(*req, "resource")) r.resource = string_at(*res, "resource");
-  r.sub_resource = string_at(*req, "subResource");
-  r.operation = string_at(*req, "operation");
+  if (const JsonNode res = object_at(req, "resource")) r.resource = string_at(res, "resource");
+  r.sub_resource = string_at(req, "subResource");
+  r.operation = string_at(req, "operation");
   // Anything else would be skipped as "not judged", that is allowed: a malformed review must not
   // be a way around the policy.
   if (r.operation != "CREATE" && r.operation != "UPDATE" && r.operation != "DELETE" &&
       r.operation != "CONNECT")
     return {std::nullopt, "request.operation must be CREATE, UPDATE, DELETE or CONNECT"};
-  r.namespace_ = string_at(*req, "namespace");
-  r.name = string_at(*req, "name");
-  if (const json* u = object_at(*req, "userInfo")) {
-    r.requester.username = string_at(*u, "username");
-    if (auto g = u->find("groups"); g != u->end() && g->is_array())
-      for (const auto& v : *g)
-        if (v.is_string()) r.requester.groups.push_back(v.get<std::string>());
+  r.namespace_ = string_at(req, "namespace");
+  r.name = string_at(req, "name");
+  if (const JsonNode u = object_at(req, "userInfo")) {
+    r.requester.username = string_at(u, "username");
+    for (JsonNode g : u["groups"].items())
+      if (g.is_string()) r.requester.groups.emplace_back(g.str());
   }
-  if (auto d = req->find("dryRun"); d != req->end() && d->is_boolean()) r.dry_run = d->get<bool>();
-  if (!object) object = JsonNode(*req)["object"];
-  if (object.is_object()) r.object = object;
-  r.old_object = object_at(*req, "oldObject");
+  r.dry_run = req["dryRun"].is_true();
+  r.object = object_at(req, "object");
+  r.old_object = object_at(req, "oldObject");
   if ((r.operation == "CREATE" || r.operation == "UPDATE") && !r.object)
     return {std::nullopt, "request.object is missing for " + r.operation};
   return {std::move(r), {}};

@@ -30,9 +30,9 @@ struct AdmissionRequest {
   std::string name;
   Requester requester;
   bool dry_run = false;
-  /// Absent when absent or not an object (JSON null: DELETE). A tree or a DOM (read_review).
+  /// Absent when absent or not an object (JSON null: DELETE). In the review: a tree or a DOM.
   haguard::JsonNode object;
-  const json* old_object = nullptr;
+  haguard::JsonNode old_object;
 };
 
 struct DecodeResult {
@@ -47,11 +47,10 @@ inline constexpr std::size_t kMaxReviewDepth = 1000;
 /// Why a review deeper than kMaxReviewDepth is refused (HTTP 400).
 std::string too_deep_error();
 
-/// Reads a parsed AdmissionReview. `review` must outlive the result. `depth_checked`: the caller
-/// has refused reviews nested deeper than kMaxReviewDepth (read_review's depth_checked).
-/// `object`: request.object when read_review left it out of `review` (its `object`).
-DecodeResult decode_review(const json& review, bool depth_checked = false,
-                           haguard::JsonNode object = {});
+/// Reads a parsed AdmissionReview, a tree or a DOM (read_review's root()). `review` must outlive
+/// the result. `depth_checked`: the caller has refused reviews nested deeper than
+/// kMaxReviewDepth (read_review's depth_checked); a DOM is not walked again either way.
+DecodeResult decode_review(haguard::JsonNode review, bool depth_checked = false);
 
 /// What the webhook answers, before encoding.
 struct AdmissionResponse {

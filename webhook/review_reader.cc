@@ -14,7 +14,7 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 /// Where in the review a value sits, as far as pruning cares.
-enum class At { root, request, user_info, object, old_object, metadata, elsewhere };
+enum class At { root, request, user_info, object, old_object, metadata, elsewhere, dropped };
 
 /// The members kept of the review, its request and request.userInfo: what decode_review reads.
 /// The rest of the envelope (requestKind, requestResource, options, userInfo.extra, ...) is a
@@ -32,6 +32,18 @@ bool kept_member(At at, std::string_view key) {
     default:
       return true;
   }
+}
+
+/// Where the member `key` of a value at `at` sits; At::dropped for what the tree leaves out.
+At member_at(At at, std::string_view key) {
+  if (!kept_member(at, key)) return At::dropped;
+  if (at == At::root && key == "request") return At::request;
+  if (at == At::request && key == "userInfo") return At::user_info;
+  if (at == At::request && key == "object") return At::object;
+  if (at == At::request && key == "oldObject") return At::old_object;
+  if ((at == At::object || at == At::old_object) && key == "metadata") return At::metadata;
+  if (at == At::old_object || (at == At::metadata && key == "managedFields")) return At::dropped;
+  return At::elsewhere;
 }
 
 /// Bodies up to this size are parsed by the thread's parser, which keeps its buffers; larger ones
@@ -59,13 +71,6 @@ class ValueBudget {
   std::size_t left_ = kMaxReviewValues;
 };
 
-/// What to_json carries down the review.
-struct Reader {
-  ValueBudget budget;
-  ObjectAs object_as = ObjectAs::tree;
-  JsonNode object;  ///< request.object, when left in the DOM
-};
-
 /// Whether two members of `object` share a key. Pairwise for the small objects workloads are
 /// made of, sorted beyond.
 bool has_repeated_key(const simdjson::dom::object& object) {
@@ -85,25 +90,6 @@ bool has_repeated_key(const simdjson::dom::object& object) {
   return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
 }
 
-/// Counts and bounds the values of `e` as to_json would (TooManyValues, TooDeep); false when an
-/// object in it repeats a key, which a DOM and a tree would read differently.
-bool judgeable_in_place(element e, ValueBudget& budget, std::size_t depth) {
-  budget.take();
-  if (e.type() == element_type::OBJECT) {
-    if (depth > kMaxReviewDepth) throw TooDeep{};
-    const simdjson::dom::object object = e.get_object().value_unsafe();
-    if (has_repeated_key(object)) return false;
-    for (auto field : object)
-      if (!judgeable_in_place(field.value, budget, depth + 1)) return false;
-  } else if (e.type() == element_type::ARRAY) {
-    if (depth > kMaxReviewDepth) throw TooDeep{};
-    const simdjson::dom::array array = e.get_array().value_unsafe();
-    for (element item : array)
-      if (!judgeable_in_place(item, budget, depth + 1)) return false;
-  }
-  return true;
-}
-
 /// Counts the values of a member that is not kept.
 void count_values(element e, ValueBudget& budget) {
   budget.take();
@@ -116,10 +102,34 @@ void count_values(element e, ValueBudget& budget) {
   }
 }
 
+/// Counts and bounds the values of `e` (at `at`, `depth` levels down) as to_json would
+/// (TooManyValues, TooDeep); false when an object to be kept repeats a key, which a DOM and a
+/// tree would read differently.
+bool judgeable_in_place(element e, At at, ValueBudget& budget, std::size_t depth) {
+  budget.take();
+  if (e.type() == element_type::OBJECT) {
+    if (depth > kMaxReviewDepth) throw TooDeep{};
+    const simdjson::dom::object object = e.get_object().value_unsafe();
+    if (has_repeated_key(object)) return false;
+    for (auto field : object) {
+      const At child = member_at(at, field.key);
+      if (child == At::dropped)
+        count_values(field.value, budget);
+      else if (!judgeable_in_place(field.value, child, budget, depth + 1))
+        return false;
+    }
+  } else if (e.type() == element_type::ARRAY) {
+    if (depth > kMaxReviewDepth) throw TooDeep{};
+    const simdjson::dom::array array = e.get_array().value_unsafe();
+    for (element item : array)
+      if (!judgeable_in_place(item, At::elsewhere, budget, depth + 1)) return false;
+  }
+  return true;
+}
+
 /// nlohmann's parser stores non-negative integers as number_unsigned: so does this. `depth`: of
 /// `e` (the review is 1), bounded as decode_review bounds it, so that it need not walk the tree.
-json to_json(element e, At at, Reader& reader, std::size_t depth) {
-  ValueBudget& budget = reader.budget;
+json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
   budget.take();
   const bool structured = e.type() == element_type::OBJECT || e.type() == element_type::ARRAY;
   if (structured && depth > kMaxReviewDepth) throw TooDeep{};
@@ -129,41 +139,14 @@ json to_json(element e, At at, Reader& reader, std::size_t depth) {
       auto& members = out.get_ref<json::object_t&>();
       const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
       for (auto field : object) {  // value_unsafe() of a temporary result dangles in a range-for
-        At child = At::elsewhere;
-        if (!kept_member(at, field.key)) {
-          count_values(field.value, budget);
-          continue;
-        }
-        if (at == At::root && field.key == "request") {
-          child = At::request;
-        } else if (at == At::request && field.key == "userInfo") {
-          child = At::user_info;
-        } else if (at == At::request && field.key == "object") {
-          if (reader.object_as == ObjectAs::dom) {
-            // Counted on a copy: an object that repeats a key is counted again as it is built.
-            ValueBudget trial = budget;
-            // A request that repeats "object" keeps the last, whichever way each was read.
-            if (judgeable_in_place(field.value, trial, depth + 1)) {
-              budget = trial;
-              reader.object = JsonNode::dom(field.value);
-              members.erase("object");
-              continue;
-            }
-            reader.object = JsonNode();
-          }
-          child = At::object;
-        } else if (at == At::request && field.key == "oldObject") {
-          child = At::old_object;
-        } else if ((at == At::object || at == At::old_object) && field.key == "metadata") {
-          child = At::metadata;
-        } else if ((at == At::old_object && field.key != "metadata") ||
-                   (at == At::metadata && field.key == "managedFields")) {
+        const At child = member_at(at, field.key);
+        if (child == At::dropped) {
           count_values(field.value, budget);
           continue;
         }
         // A repeated key keeps its last value, as nlohmann's parser does.
         members.insert_or_assign(std::string(field.key),
-                                 to_json(field.value, child, reader, depth + 1));
+                                 to_json(field.value, child, budget, depth + 1));
       }
       return out;
     }
@@ -173,7 +156,7 @@ json to_json(element e, At at, Reader& reader, std::size_t depth) {
       const simdjson::dom::array array = e.get_array().value_unsafe();
       items.reserve(array.size());
       for (element item : array)
-        items.push_back(to_json(item, At::elsewhere, reader, depth + 1));
+        items.push_back(to_json(item, At::elsewhere, budget, depth + 1));
       return out;
     }
     case element_type::STRING:
@@ -249,7 +232,7 @@ std::string too_many_values_error() {
          " JSON values; no workload object is that large";
 }
 
-ReadReview read_review(std::string_view body, ObjectAs object_as) {
+ReadReview read_review(std::string_view body, ReadAs read_as) {
   ReadReview out;
   std::shared_ptr<simdjson::dom::parser> own;
   simdjson::dom::parser* parser = &thread_parser();
@@ -265,12 +248,18 @@ ReadReview read_review(std::string_view body, ObjectAs object_as) {
   const simdjson::error_code error = parser->parse(body.data(), body.size(), true).get(root);
   if (error == simdjson::SUCCESS) {
     try {
-      Reader reader;
-      reader.object_as = object_as;
-      out.review = to_json(root, At::root, reader, 1);
       out.depth_checked = true;
-      out.object = reader.object;
-      if (out.object) out.keep = std::move(own);
+      if (read_as == ReadAs::dom) {
+        // Counted on a copy: a review that repeats a key is counted again as it is built.
+        ValueBudget trial;
+        if (judgeable_in_place(root, At::root, trial, 1)) {
+          out.dom = JsonNode::dom(root);
+          out.keep = std::move(own);
+          return out;
+        }
+      }
+      ValueBudget budget;
+      out.review = to_json(root, At::root, budget, 1);
     } catch (const TooManyValues&) {
       out.error = too_many_values_error();
     } catch (const TooDeep&) {

@@ -11,8 +11,10 @@
 //   oldObject is as large as its object.
 // - neither object keeps metadata.managedFields, often a third of a real object: no rule reads
 //   it, no fix writes it, so a patch computed without it applies to the object with it.
-// - with ObjectAs::dom (what the server asks for), request.object is not built at all: the engine
-//   judges it where simdjson parsed it, and reads it into a tree only to fix it.
+// With ReadAs::dom, what the server asks for, no tree is built at all: the review is decoded and
+// judged where simdjson parsed it (building and freeing a nlohmann tree of it was ~40% of the CPU
+// of a small review), and the engine reads the object into a tree only to fix it. What the tree
+// would leave out is still counted and bounded the same way, so both reads refuse alike.
 
 #include <memory>
 #include <string>
@@ -32,29 +34,31 @@ namespace haguard::webhook {
 inline constexpr std::size_t kMaxReviewValues = 500'000;
 
 struct ReadReview {
-  nlohmann::json review;  ///< discarded when `error` is set
+  nlohmann::json review;  ///< the tree, unless `dom` is set; discarded when `error` is set
   std::string error;      ///< why the body is not JSON a review can be read from (HTTP 400)
-  /// Nothing kept nests deeper than kMaxReviewDepth: decode_review need not walk the tree again.
+  /// Nothing kept nests deeper than kMaxReviewDepth: decode_review need not walk it again.
   bool depth_checked = false;
-  /// With ObjectAs::dom: request.object where simdjson parsed it, left out of `review`. Valid
-  /// while this ReadReview lives and, for a body up to 64 KiB (parsed by the thread's parser),
-  /// until the next read_review on this thread. Absent when the object is in `review`.
-  haguard::JsonNode object;
-  std::shared_ptr<const void> keep;  ///< the parser of a larger body, when `object` is in it
+  /// With ReadAs::dom: the review where simdjson parsed it. Valid while this ReadReview lives
+  /// and, for a body up to 64 KiB (parsed by the thread's parser), until the next read_review on
+  /// this thread.
+  haguard::JsonNode dom;
+  std::shared_ptr<const void> keep;  ///< the parser of a larger body, when `dom` is in it
+
+  /// What decode_review reads: the DOM when there is one, else the tree.
+  haguard::JsonNode root() const { return dom ? dom : haguard::JsonNode(review); }
 };
 
-/// How read_review gives request.object: in the tree, or as a view of the parsed DOM (what the
-/// engine can judge but not edit: /validate needs no tree, and building and freeing one was
-/// ~40% of the CPU of a small review). An object with a repeated key is always read into the
-/// tree, which keeps the last value as nlohmann's parser does (a DOM finds the first).
-enum class ObjectAs { tree, dom };
+/// How read_review gives the review: as a nlohmann tree, or left in the DOM simdjson parsed.
+/// A review in which an object repeats a key is always read into the tree, which keeps the last
+/// value as nlohmann's parser does (a DOM finds the first).
+enum class ReadAs { tree, dom };
 
 /// Parses `body`. Accepts exactly the JSON nlohmann::json::parse accepts, and gives the same
 /// values, but for the members dropped above, arrays and objects kept that nest more than
 /// kMaxReviewDepth levels deep (refused with too_deep_error(), as decode_review would; the parser
 /// refuses a dropped member one level deeper), and bodies of more than kMaxReviewValues values
 /// (refused, HTTP 400).
-ReadReview read_review(std::string_view body, ObjectAs object_as = ObjectAs::tree);
+ReadReview read_review(std::string_view body, ReadAs read_as = ReadAs::tree);
 
 /// Why a review of more than kMaxReviewValues values is refused.
 std::string too_many_values_error();

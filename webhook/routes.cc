@@ -168,11 +168,10 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
     return error(http::status::unsupported_media_type, "Content-Type must be application/json",
                  req.version());
   note_body(req.body().size());
-  // The object is judged where simdjson parsed it, and read into a tree only to be fixed.
-  ReadReview read = read_review(req.body(), ObjectAs::dom);
+  // The review is judged where simdjson parsed it; the object is read into a tree only to be fixed.
+  ReadReview read = read_review(req.body(), ReadAs::dom);
   if (!read.error.empty()) return error(http::status::bad_request, read.error, req.version());
-  const json& review = read.review;
-  DecodeResult decoded = decode_review(review, read.depth_checked, read.object);
+  DecodeResult decoded = decode_review(read.root(), read.depth_checked);
   if (!decoded.request)
     return error(http::status::bad_request, decoded.error, req.version());
   const AdmissionRequest& request = *decoded.request;

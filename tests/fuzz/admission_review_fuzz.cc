@@ -4,8 +4,8 @@
 // policy for /validate and /mutate in several environments, encode_review and the final dump.
 // Nothing may throw (routes answer an exception with 400: a review that should have been judged is
 // refused), validating answers never carry a patch, and a mutating patch must apply to the object
-// as received. /validate's reading of the object where simdjson parsed it (ObjectAs::dom) must
-// answer as the tree does, on both endpoints.
+// as received. The review read where simdjson parsed it (ReadAs::dom, as the server reads it) must
+// be answered as its tree is, on both endpoints.
 //
 // Seeds are the admission cases (tests/cases/admission/*.json); a review's "haguardCase.parent",
 // when present, is used as the /scale parent, as the case runner's kube-apiserver stand-in does.
@@ -81,6 +81,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view body(reinterpret_cast<const char*>(data), size);
   wh::ReadReview read = wh::read_review(body);
   check_reader(body, read);
+  {
+    const wh::ReadReview dom_read = wh::read_review(body, wh::ReadAs::dom);
+    FUZZ_CHECK(dom_read.error == read.error, "from the DOM: " + dom_read.error);
+  }
   if (!read.error.empty()) return 0;
   json review = std::move(read.review);
   // The case's /scale parent rides beside the review, which read_review does not keep.
@@ -93,16 +97,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         parent = (*c)["parent"];
   }
   wh::DecodeResult decoded = wh::decode_review(review);
+  // Read last: the review lives in the thread's parser until the next read.
+  wh::ReadReview dom_read = wh::read_review(body, wh::ReadAs::dom);
+  wh::DecodeResult dom_decoded = wh::decode_review(dom_read.root(), dom_read.depth_checked);
+  FUZZ_CHECK(dom_decoded.error == decoded.error, "from the DOM: " + dom_decoded.error);
   if (!decoded.request) {
     FUZZ_CHECK(!decoded.error.empty(), "a rejected review says why");
     return 0;
   }
-  // Read last: its object lives in the thread's parser until the next read.
-  wh::ReadReview dom_read = wh::read_review(body, wh::ObjectAs::dom);
-  FUZZ_CHECK(dom_read.error.empty(), dom_read.error);
-  wh::DecodeResult dom_decoded =
-      wh::decode_review(dom_read.review, dom_read.depth_checked, dom_read.object);
-  FUZZ_CHECK(dom_decoded.request.has_value(), dom_decoded.error);
   const json* parent_ptr = parent.is_object() && !parent.empty() ? &parent : nullptr;
   for (wh::Endpoint endpoint : {wh::Endpoint::validate, wh::Endpoint::mutate})
     for (std::string_view env : {"", "production", "staging", "no-such-env"}) {

@@ -144,7 +144,7 @@ TEST(Engine, ExemptionRequesterChecks) {
 
   // UPDATE that leaves the annotations as they were: bob may edit the rest of the object.
   c.requester = &bob;
-  c.old_object = &d;
+  c.old_object = d;
   EXPECT_FALSE(e.evaluate(d, c).denied());
 }
 

@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include "plugin/manifest_io.h"
 #include "policies/engine.h"
@@ -103,7 +105,30 @@ TEST_P(RuleCases, FindingsAndFix) {
   }
 
   if (is_set_rule(c.rule)) return;
+
+  // The webhook judges the object where simdjson parsed it: the same findings, fix and patch.
+  const std::string text = input.dump();
+  simdjson::dom::parser parser;
+  simdjson::dom::element dom;
+  ASSERT_EQ(parser.parse(text).get(dom), simdjson::SUCCESS);
+  const Evaluation from_tree = engine.evaluate(input, ctx);
+  const Evaluation from_dom = engine.evaluate(JsonNode::dom(dom), ctx);
+  EXPECT_EQ(from_dom.kind, from_tree.kind);
+  EXPECT_EQ(from_dom.namespace_, from_tree.namespace_);
+  EXPECT_EQ(from_dom.name, from_tree.name);
+  ASSERT_EQ(from_dom.findings.size(), from_tree.findings.size());
+  for (std::size_t i = 0; i < from_tree.findings.size(); ++i) {
+    const Finding &d = from_dom.findings[i], &t = from_tree.findings[i];
+    EXPECT_EQ(std::tie(d.rule, d.outcome, d.enforcement, d.path, d.message, d.fixable, d.exemption),
+              std::tie(t.rule, t.outcome, t.enforcement, t.path, t.message, t.fixable, t.exemption))
+        << "from the DOM: " << d.message << "\nfrom the tree: " << t.message;
+  }
+
   FixResult fixed = engine.fix(input, ctx);
+  FixResult fixed_from_dom = engine.fix(JsonNode::dom(dom), ctx);
+  EXPECT_EQ(fixed_from_dom.object, fixed.object);
+  EXPECT_EQ(fixed_from_dom.patch, fixed.patch);
+  EXPECT_EQ(fixed_from_dom.rules, fixed.rules);
   const json want = spec.contains("fixed") ? spec["fixed"] : input;
   EXPECT_EQ(fixed.object, want) << c.file << "\ngot:\n" << fixed.object.dump(2);
   EXPECT_EQ(input.patch(fixed.patch), fixed.object) << "the patch applies to the object as received";

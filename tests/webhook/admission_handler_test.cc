@@ -273,13 +273,14 @@ TEST(DecodeReview, RejectsReviewsNestedTooDeep) {
   EXPECT_NE(d.error.find("levels deep"), std::string::npos) << d.error;
 }
 
-/// Handles `body` as the server does, the object read as `object_as` says; the answer encoded,
+/// Handles `body` as the server does, the review read as `read_as` says; the answer encoded,
 /// with the decision and every finding's message.
-json judged(const Engine& engine, std::string_view body, ObjectAs object_as, Endpoint endpoint,
+json judged(const Engine& engine, std::string_view body, ReadAs read_as, Endpoint endpoint,
             std::string_view env, const json* parent, std::chrono::system_clock::time_point now) {
-  ReadReview read = read_review(body, object_as);
+  ReadReview read = read_review(body, read_as);
   EXPECT_TRUE(read.error.empty()) << read.error;
-  DecodeResult d = decode_review(read.review, read.depth_checked, read.object);
+  EXPECT_EQ(read.dom.present(), read_as == ReadAs::dom);
+  DecodeResult d = decode_review(read.root(), read.depth_checked);
   if (!d.request) return {{"decode error", d.error}};
   AdmissionInput in;
   in.endpoint = endpoint;
@@ -299,8 +300,8 @@ json judged(const Engine& engine, std::string_view body, ObjectAs object_as, End
 }
 
 TEST_F(HandlerTest, EveryCaseIsJudgedAlikeFromTheDomAndFromTheTree) {
-  // /validate reads the object where simdjson parsed it; /mutate, and everything before this
-  // change, from a nlohmann tree. Every review case, on both endpoints and three environments.
+  // The server reads reviews where simdjson parsed them; the tree is what nlohmann's parser made
+  // of them before. Every review case, on both endpoints and three environments.
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(fs::path(HAGUARD_CASES_DIR) / "admission"))
@@ -320,8 +321,8 @@ TEST_F(HandlerTest, EveryCaseIsJudgedAlikeFromTheDomAndFromTheTree) {
     for (Endpoint endpoint : {Endpoint::validate, Endpoint::mutate})
       for (std::string_view env : {"production", "staging", "development"}) {
         const json* p = parent.is_object() ? &parent : nullptr;
-        const json tree = judged(engine, body, ObjectAs::tree, endpoint, env, p, now);
-        const json dom = judged(engine, body, ObjectAs::dom, endpoint, env, p, now);
+        const json tree = judged(engine, body, ReadAs::tree, endpoint, env, p, now);
+        const json dom = judged(engine, body, ReadAs::dom, endpoint, env, p, now);
         EXPECT_EQ(dom, tree) << f.filename() << " " << to_string(endpoint) << " " << env;
         denied += tree["decision"] == "denied";
         patched += tree["decision"] == "patched";
