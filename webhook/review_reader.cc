@@ -1,6 +1,7 @@
 #include "webhook/review_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include <simdjson.h>
@@ -71,24 +72,35 @@ class ValueBudget {
   std::size_t left_ = kMaxReviewValues;
 };
 
-/// Whether two members of `object` share a key. Pairwise for the small objects workloads are
-/// made of, sorted beyond.
-bool has_repeated_key(const simdjson::dom::object& object) {
-  constexpr std::size_t kPairwise = 16;
-  const std::size_t n = object.size();
-  if (n < 2) return false;
-  std::vector<std::string_view> keys;
-  keys.reserve(n);
-  for (auto field : object) keys.push_back(field.key);
-  if (n <= kPairwise) {
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = i + 1; j < n; ++j)
-        if (keys[i] == keys[j]) return true;
-    return false;
+/// The keys of one object, to find a repeated one: compared pairwise on the stack for the small
+/// objects workloads are made of, sorted beyond.
+class KeySeen {
+ public:
+  /// False when `key` was added before (up to kPairwise keys; see repeated()).
+  bool add(std::string_view key) {
+    if (n_ < kPairwise) {
+      for (std::size_t i = 0; i < n_; ++i)
+        if (few_[i] == key) return false;
+      few_[n_++] = key;
+      return true;
+    }
+    if (many_.empty()) many_.assign(few_.begin(), few_.end());
+    many_.push_back(key);
+    return true;
   }
-  std::sort(keys.begin(), keys.end());
-  return std::adjacent_find(keys.begin(), keys.end()) != keys.end();
-}
+  /// Whether a key beyond the first kPairwise repeats one.
+  bool repeated() {
+    if (many_.empty()) return false;
+    std::sort(many_.begin(), many_.end());
+    return std::adjacent_find(many_.begin(), many_.end()) != many_.end();
+  }
+
+ private:
+  static constexpr std::size_t kPairwise = 16;
+  std::array<std::string_view, kPairwise> few_;
+  std::size_t n_ = 0;
+  std::vector<std::string_view> many_;
+};
 
 /// Counts the values of a member that is not kept.
 void count_values(element e, ValueBudget& budget) {
@@ -110,14 +122,16 @@ bool judgeable_in_place(element e, At at, ValueBudget& budget, std::size_t depth
   if (e.type() == element_type::OBJECT) {
     if (depth > kMaxReviewDepth) throw TooDeep{};
     const simdjson::dom::object object = e.get_object().value_unsafe();
-    if (has_repeated_key(object)) return false;
+    KeySeen seen;
     for (auto field : object) {
+      if (!seen.add(field.key)) return false;
       const At child = member_at(at, field.key);
       if (child == At::dropped)
         count_values(field.value, budget);
       else if (!judgeable_in_place(field.value, child, budget, depth + 1))
         return false;
     }
+    if (seen.repeated()) return false;
   } else if (e.type() == element_type::ARRAY) {
     if (depth > kMaxReviewDepth) throw TooDeep{};
     const simdjson::dom::array array = e.get_array().value_unsafe();

@@ -193,6 +193,27 @@ TEST(ReadReview, AReviewThatRepeatsAKeyIsReadIntoTheTreeKeepingTheLastValue) {
   ASSERT_TRUE(d.request) << d.error;
   EXPECT_EQ(d.request->uid, "last");
 
+  // In an object of more members than are compared pairwise, too.
+  json many = json::parse(R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
+    "request":{"uid":"u","operation":"CREATE","object":{"kind":"Deployment"}}})");
+  std::string labels;
+  for (int i = 0; i < 40; ++i) labels += "\"k" + std::to_string(i) + "\":\"v" + std::to_string(i) + "\",";
+  std::string text = many.dump();
+  const std::string at = R"("kind":"Deployment")";
+  std::string distinct = text, repeated = text;
+  distinct.replace(distinct.find(at), at.size(),
+                   at + R"(,"metadata":{"labels":{)" + labels + R"("k40":"x"}})");
+  repeated.replace(repeated.find(at), at.size(),
+                   at + R"(,"metadata":{"labels":{)" + labels + R"("k17":"last"}})");
+  r = read_review(distinct, ReadAs::dom);
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_TRUE(r.dom);
+  r = read_review(repeated, ReadAs::dom);
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  EXPECT_FALSE(r.dom);
+  EXPECT_EQ(r.review["request"]["object"]["metadata"]["labels"]["k17"], "last");
+  expect_same_as_nlohmann(repeated, "a repeated key among 41");
+
   // What the tree leaves out is not read: a key repeated there keeps the review in the DOM.
   const std::string in_options = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
     "request":{"uid":"u","operation":"CREATE","object":{"kind":"Deployment"},
