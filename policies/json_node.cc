@@ -1,5 +1,6 @@
 #include "policies/json_node.h"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
 #include <type_traits>
@@ -182,13 +183,16 @@ std::vector<std::pair<std::string_view, JsonNode>> JsonNode::members() const {
   if (!dom_doc_ || element_of(dom_doc_, dom_index_).get_object().get(object) != simdjson::SUCCESS)
     return out;
   for (auto field : object) out.emplace_back(field.key, dom(field.value));
+  // In key order, as the tree keeps them: what is listed (selectors in messages) reads the same.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
 std::string JsonNode::dump() const {
-  if (tree_) return tree_->dump(-1, ' ', false, json::error_handler_t::replace);
-  if (!dom_doc_) return {};
-  return simdjson::to_string(element_of(dom_doc_, dom_index_));
+  // A DOM through a tree: nlohmann's key order and number spelling, whichever was parsed.
+  if (!present()) return {};
+  return (tree_ ? *tree_ : to_json()).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 json JsonNode::to_json() const {

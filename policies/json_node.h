@@ -5,9 +5,9 @@
 // edits or copies JSON (the fixes, the patch, the plugin's output) keeps using nlohmann::json.
 //
 // A view holds a pointer: the tree, or the simdjson parser that made the DOM, must outlive it.
-// Both backends answer alike, but for two things a DOM keeps as written: an object's repeated key
-// (the first is found; a tree keeps the last, so the webhook reads such reviews into a tree), and
-// how dump() writes numbers.
+// Both backends answer alike (members in key order, dump() as nlohmann writes), but for an object
+// that repeats a key: a DOM finds the first, a tree keeps the last, so the webhook reads such
+// reviews into a tree.
 
 #include <cstdint>
 #include <optional>
@@ -63,10 +63,10 @@ class JsonNode {
 
   /// The items of an array, in order; none when this is not an array.
   std::vector<JsonNode> items() const;
-  /// The members of an object, in the backend's order; none when this is not an object.
+  /// The members of an object, in key order; none when this is not an object.
   std::vector<std::pair<std::string_view, JsonNode>> members() const;
 
-  /// The value as compact JSON text ("" when absent).
+  /// The value as compact JSON text, as nlohmann writes it ("" when absent).
   std::string dump() const;
   /// A nlohmann copy of the value (null when absent), for what edits it.
   json to_json() const;

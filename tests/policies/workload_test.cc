@@ -1,3 +1,6 @@
+#include <cstdint>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "policies/workload.h"
@@ -16,6 +19,12 @@ TEST(Workload, KindsAndReplicas) {
   d["spec"]["replicas"] = "3";
   EXPECT_FALSE(Workload::of(d)->replicas());
   EXPECT_TRUE(Workload::of(d)->replicas_malformed());
+  // Beyond int64 is no replica count (it once read as a negative one).
+  d["spec"]["replicas"] = std::numeric_limits<std::uint64_t>::max();
+  EXPECT_FALSE(Workload::of(d)->replicas());
+  EXPECT_TRUE(Workload::of(d)->replicas_malformed());
+  d["spec"]["replicas"] = std::uint64_t{9223372036854775807u};
+  EXPECT_EQ(Workload::of(d)->replicas(), std::numeric_limits<std::int64_t>::max());
   EXPECT_FALSE(Workload::of(json::parse(R"({"kind":"Service"})")));
   EXPECT_FALSE(Workload::of(json::parse(R"({"kind":7})")));
   EXPECT_FALSE(Workload::of(json::parse(R"([1])")));

@@ -332,5 +332,28 @@ TEST_F(HandlerTest, EveryCaseIsJudgedAlikeFromTheDomAndFromTheTree) {
   EXPECT_GT(patched, 10u);
 }
 
+TEST_F(HandlerTest, SelectorsInMessagesReadTheSameFromTheDomAsFromTheTree) {
+  // The text lists a selector's labels out of key order and one of its values is an object:
+  // the message that spells the selector must not depend on how the review was read.
+  const std::string body = R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
+    "request":{"uid":"u","operation":"CREATE","namespace":"prod","name":"dapp",
+    "object":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"dapp","namespace":"prod"},
+      "spec":{"replicas":3,"selector":{"matchLabels":{"app":"dapp"}},
+        "template":{"metadata":{"labels":{"app":"dapp"}},"spec":{
+          "containers":[{"name":"app","image":"dapp:1"}],
+          "affinity":{"podAntiAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[
+            {"weight":1,"podAffinityTerm":{"topologyKey":"kubernetes.io/hostname",
+              "labelSelector":{"matchLabels":{"zz":"1","aa":"2"},"matchExpressions":[
+                {"key":"tier","operator":"NotIn","values":[{"y":2,"x":1.50}]}]}}}]}}}}}}}})";
+  const auto now = std::chrono::system_clock::now();
+  const json tree =
+      judged(engine, body, ReadAs::tree, Endpoint::validate, "production", nullptr, now);
+  const json dom =
+      judged(engine, body, ReadAs::dom, Endpoint::validate, "production", nullptr, now);
+  EXPECT_EQ(dom, tree);
+  EXPECT_NE(dom.dump().find(R"(aa=2,zz=1,tier NotIn ({\"x\":1.5,\"y\":2}))"), std::string::npos)
+      << dom.dump();
+}
+
 }  // namespace
 }  // namespace haguard::webhook
