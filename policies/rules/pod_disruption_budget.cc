@@ -1,6 +1,8 @@
-// pod-disruption-budget (set rule): each HA workload is covered by a PodDisruptionBudget that
-// selects its pods and still lets at least one of them be evicted (so node drains can proceed).
+// pod-disruption-budget (set rule): each HA workload is covered by one PodDisruptionBudget that
+// selects its pods and still lets at least one of them be evicted (so node drains can proceed;
+// the eviction API refuses outright a pod that two budgets select).
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -25,51 +27,86 @@ std::optional<std::int64_t> scaled(const json& v, std::int64_t total) {
   }
 }
 
-/// PDBs by one of their matchLabels pairs, so finding the budget of each of n workloads does not
-/// scan every budget (the set rule runs over whole renders of a thousand objects).
+/// metadata.`key` when it is a non-empty string, else `otherwise`.
+std::string metadata_string(const json& object, std::string_view key, std::string otherwise = {}) {
+  const json* md = child(object, "metadata");
+  const json* v = md ? child(*md, key) : nullptr;
+  if (v == nullptr || !v->is_string() || v->get_ref<const std::string&>().empty()) return otherwise;
+  return v->get<std::string>();
+}
+
+std::string pair_key(const std::string& key, const std::string& value) {
+  std::string out;
+  out.reserve(key.size() + 1 + value.size());
+  return out.append(key).append(1, '=').append(value);
+}
+
+/// PDBs by the rarest of their matchLabels pairs, so that finding the budget of each of n
+/// workloads looks at the few budgets that can select it (the set rule runs over whole renders of
+/// a thousand objects, whose budgets share their app and part-of labels).
 class PdbIndex {
  public:
   explicit PdbIndex(const ObjectSet& set) {
-    for (const json* pdb : set.pdbs_in("")) {
-      const json* spec = child(*pdb, "spec");
+    std::vector<const json*> pdbs = set.pdbs_in("");
+    std::unordered_map<std::string, std::size_t> count;  // of each string matchLabels pair
+    std::vector<std::vector<std::string>> pairs(pdbs.size());
+    for (std::size_t i = 0; i < pdbs.size(); ++i) {
+      const json* spec = child(*pdbs[i], "spec");
       const json* sel = spec ? child(*spec, "selector") : nullptr;
       if (sel == nullptr || !sel->is_object() || sel->empty()) continue;  // selects nothing useful
-      const json* ml = child(*sel, "matchLabels");
-      if (ml && ml->is_object() && !ml->empty() && ml->begin()->is_string())
-        by_label_[ml->begin().key() + '=' + ml->begin()->get<std::string>()].push_back(pdb);
-      else
-        others_.push_back(pdb);
+      entries_.push_back({i, metadata_string(*pdbs[i], "namespace"), pdbs[i]});
+      if (const json* ml = child(*sel, "matchLabels"); ml && ml->is_object())
+        for (const auto& [k, v] : ml->items())
+          if (v.is_string())
+            ++count[pairs[i].emplace_back(pair_key(k, v.get_ref<const std::string&>()))];
+    }
+    for (std::size_t e = 0; e < entries_.size(); ++e) {
+      const auto& mine = pairs[entries_[e].order];
+      auto rarest = std::min_element(mine.begin(), mine.end(), [&](const auto& a, const auto& b) {
+        return count[a] < count[b];
+      });
+      if (rarest == mine.end()) others_.push_back(e);
+      else by_label_[*rarest].push_back(e);
     }
   }
 
-  /// The first budget in namespace `ns` whose selector selects `labels`, or nullptr.
-  const json* covering(const std::string& ns, const Labels& labels) const {
-    auto check = [&](const json* pdb) {
-      std::string pns = pdb->value("/metadata/namespace"_json_pointer, std::string());
-      if (!pns.empty() && !ns.empty() && pns != ns) return false;
-      auto m = selector_matches((*pdb)["spec"]["selector"], labels);
-      return m && *m;
+  /// The budgets in namespace `ns` whose selectors select `labels`, in the set's order.
+  std::vector<const json*> covering(const std::string& ns, const Labels& labels) const {
+    std::vector<std::size_t> found;
+    auto consider = [&](const std::vector<std::size_t>& candidates) {
+      for (std::size_t e : candidates) {
+        const Entry& c = entries_[e];
+        if (!c.ns.empty() && !ns.empty() && c.ns != ns) continue;
+        auto m = selector_matches((*c.pdb)["spec"]["selector"], labels);
+        if (m && *m) found.push_back(e);
+      }
     };
     for (const auto& [k, v] : labels)
-      if (auto it = by_label_.find(k + '=' + v); it != by_label_.end())
-        for (const json* pdb : it->second)
-          if (check(pdb)) return pdb;
-    for (const json* pdb : others_)
-      if (check(pdb)) return pdb;
-    return nullptr;
+      if (auto it = by_label_.find(pair_key(k, v)); it != by_label_.end()) consider(it->second);
+    consider(others_);
+    std::sort(found.begin(), found.end());  // an entry sits in one list only: no repeats
+    std::vector<const json*> out;
+    for (std::size_t e : found) out.push_back(entries_[e].pdb);
+    return out;
   }
 
  private:
-  std::unordered_map<std::string, std::vector<const json*>> by_label_;
-  std::vector<const json*> others_;
+  struct Entry {
+    std::size_t order;  ///< among the set's budgets
+    std::string ns;
+    const json* pdb;
+  };
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_label_;  ///< entries by a pair
+  std::vector<std::size_t> others_;  ///< entries without a string matchLabels pair
 };
 
 class PodDisruptionBudget final : public SetRule {
  public:
   std::string_view id() const override { return "pod-disruption-budget"; }
   std::string_view description() const override {
-    return "each HA workload has a PodDisruptionBudget that selects its pods and allows at least one "
-           "eviction";
+    return "each HA workload has one PodDisruptionBudget that selects its pods and allows at least "
+           "one eviction";
   }
 
   std::vector<SetVerdict> check(const ObjectSet& set, const Policy& policy,
@@ -88,15 +125,23 @@ class PodDisruptionBudget final : public SetRule {
       std::int64_t replicas = w->replicas().value_or(1);
       if (const json* hpa = set.hpa_for(w->kind_name(), w->namespace_(), w->name()))
         if (auto h = Workload::of(*hpa); h && h->replicas()) replicas = *h->replicas();
-      const json* covering = index.covering(w->namespace_(), w->pod_labels());
-      if (covering == nullptr) {
+      auto covering = index.covering(w->namespace_(), w->pod_labels());
+      if (covering.empty()) {
         out.push_back({i, {Outcome::fail, "",
                            "no PodDisruptionBudget selects its pods; add one with maxUnavailable: 1 "
                            "and the workload's selector labels"}});
         continue;
       }
-      const json& spec = (*covering)["spec"];
-      std::string pdb_name = covering->value("/metadata/name"_json_pointer, std::string("?"));
+      std::string pdb_name = metadata_string(*covering[0], "name", "?");
+      if (covering.size() > 1) {  // the eviction API refuses a pod with more than one budget
+        out.push_back({i, {Outcome::fail, "",
+                           "PodDisruptionBudgets " + pdb_name + " and " +
+                               metadata_string(*covering[1], "name", "?") +
+                               " both select its pods, and the eviction API refuses to evict a pod "
+                               "with more than one budget, so node drains block; keep one"}});
+        continue;
+      }
+      const json& spec = (*covering[0])["spec"];
       std::optional<std::int64_t> allowed;
       if (const json* mu = child(spec, "maxUnavailable")) {
         if (auto v = scaled(*mu, replicas)) allowed = *v;
