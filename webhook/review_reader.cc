@@ -114,81 +114,30 @@ void count_values(element e, ValueBudget& budget) {
   }
 }
 
-/// Counts and bounds the values of `e` (at `at`, `depth` levels down) as to_json would
-/// (TooManyValues, TooDeep); false when an object to be kept repeats a key, which a DOM and a
-/// tree would read differently.
-bool judgeable_in_place(element e, At at, ValueBudget& budget, std::size_t depth) {
+/// Counts the values of `e` (at `at`, `depth` levels down; the review is 1) against the budget
+/// and bounds the depth of what the review keeps (TooManyValues, TooDeep), so that nothing after
+/// it walks the review again. Sets `repeated_key` when an object to be kept repeats a key, which
+/// a DOM (the first) and nlohmann's tree (the last) would read differently.
+void walk(element e, At at, ValueBudget& budget, std::size_t depth, bool& repeated_key) {
   budget.take();
   if (e.type() == element_type::OBJECT) {
     if (depth > kMaxReviewDepth) throw TooDeep{};
-    const simdjson::dom::object object = e.get_object().value_unsafe();
-    KeySeen seen;
+    const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
+    KeySeen seen;  // value_unsafe() of a temporary result dangles in a range-for
     for (auto field : object) {
-      if (!seen.add(field.key)) return false;
+      if (!seen.add(field.key)) repeated_key = true;
       const At child = member_at(at, field.key);
       if (child == At::dropped)
         count_values(field.value, budget);
-      else if (!judgeable_in_place(field.value, child, budget, depth + 1))
-        return false;
+      else
+        walk(field.value, child, budget, depth + 1, repeated_key);
     }
-    if (seen.repeated()) return false;
+    if (seen.repeated()) repeated_key = true;
   } else if (e.type() == element_type::ARRAY) {
     if (depth > kMaxReviewDepth) throw TooDeep{};
     const simdjson::dom::array array = e.get_array().value_unsafe();
-    for (element item : array)
-      if (!judgeable_in_place(item, At::elsewhere, budget, depth + 1)) return false;
+    for (element item : array) walk(item, At::elsewhere, budget, depth + 1, repeated_key);
   }
-  return true;
-}
-
-/// nlohmann's parser stores non-negative integers as number_unsigned: so does this. `depth`: of
-/// `e` (the review is 1), bounded as decode_review bounds it, so that it need not walk the tree.
-json to_json(element e, At at, ValueBudget& budget, std::size_t depth) {
-  budget.take();
-  const bool structured = e.type() == element_type::OBJECT || e.type() == element_type::ARRAY;
-  if (structured && depth > kMaxReviewDepth) throw TooDeep{};
-  switch (e.type()) {
-    case element_type::OBJECT: {
-      json out(json::value_t::object);
-      auto& members = out.get_ref<json::object_t&>();
-      const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
-      for (auto field : object) {  // value_unsafe() of a temporary result dangles in a range-for
-        const At child = member_at(at, field.key);
-        if (child == At::dropped) {
-          count_values(field.value, budget);
-          continue;
-        }
-        // A repeated key keeps its last value, as nlohmann's parser does.
-        members.insert_or_assign(std::string(field.key),
-                                 to_json(field.value, child, budget, depth + 1));
-      }
-      return out;
-    }
-    case element_type::ARRAY: {
-      json out(json::value_t::array);
-      auto& items = out.get_ref<json::array_t&>();
-      const simdjson::dom::array array = e.get_array().value_unsafe();
-      items.reserve(array.size());
-      for (element item : array)
-        items.push_back(to_json(item, At::elsewhere, budget, depth + 1));
-      return out;
-    }
-    case element_type::STRING:
-      return json(std::string(e.get_string().value_unsafe()));
-    case element_type::INT64: {
-      const std::int64_t v = e.get_int64().value_unsafe();
-      return v >= 0 ? json(static_cast<std::uint64_t>(v)) : json(v);
-    }
-    case element_type::UINT64:
-      return json(e.get_uint64().value_unsafe());
-    case element_type::DOUBLE:
-      return json(e.get_double().value_unsafe());
-    case element_type::BOOL:
-      return json(e.get_bool().value_unsafe());
-    case element_type::NULL_VALUE:
-      return json(nullptr);
-  }
-  return json();
 }
 
 /// `parent[key]` when `parent` is an object holding an object there; else null.
@@ -211,7 +160,7 @@ void drop_unread(json* object, At at) {
     it = kept_member(at, it.key()) ? std::next(it) : object->erase(it);
 }
 
-/// The same pruning on a review nlohmann parsed.
+/// Drops from a review read into a tree what walk() treats as dropped (At::dropped).
 void prune(json& review) {
   if (review.is_object()) drop_unread(&review, At::root);
   json* request = object_member(review, "request");
@@ -263,17 +212,16 @@ ReadReview read_review(std::string_view body, ReadAs read_as) {
   if (error == simdjson::SUCCESS) {
     try {
       out.depth_checked = true;
-      if (read_as == ReadAs::dom) {
-        // Counted on a copy: a review that repeats a key is counted again as it is built.
-        ValueBudget trial;
-        if (judgeable_in_place(root, At::root, trial, 1)) {
-          out.dom = JsonNode::dom(root);
-          out.keep = std::move(own);
-          return out;
-        }
-      }
       ValueBudget budget;
-      out.review = to_json(root, At::root, budget, 1);
+      bool repeated_key = false;
+      walk(root, At::root, budget, 1, repeated_key);
+      if (read_as == ReadAs::dom && !repeated_key) {
+        out.dom = JsonNode::dom(root);
+        out.keep = std::move(own);
+        return out;
+      }
+      out.review = JsonNode::dom(root).to_json();  // a repeated key keeps its last value
+      prune(out.review);
     } catch (const TooManyValues&) {
       out.error = too_many_values_error();
     } catch (const TooDeep&) {

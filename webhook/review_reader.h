@@ -1,7 +1,7 @@
 #pragma once
 // Reads an AdmissionReview body into the JSON the webhook judges. simdjson parses and validates
 // the text (nlohmann's own parser took a fifth of the CPU of a small review and half of a 1 MiB
-// one); nlohmann::json is built only for what the webhook reads:
+// one); a nlohmann::json tree of it, when one is made, holds only what the webhook reads:
 // - of the review, apiVersion, kind and request; of the request, what decode_review reads (uid,
 //   kind, resource, subResource, operation, namespace, name, userInfo's username and groups,
 //   dryRun, object, oldObject). requestKind, requestResource, options, userInfo.extra and the
@@ -13,8 +13,8 @@
 //   it, no fix writes it, so a patch computed without it applies to the object with it.
 // With ReadAs::dom, what the server asks for, no tree is built at all: the review is decoded and
 // judged where simdjson parsed it (building and freeing a nlohmann tree of it was ~40% of the CPU
-// of a small review), and the engine reads the object into a tree only to fix it. What the tree
-// would leave out is still counted and bounded the same way, so both reads refuse alike.
+// of a small review), and the engine reads the object into a tree only to fix it. One walk of
+// the DOM counts and bounds every value, what the tree leaves out too, so both reads refuse alike.
 
 #include <memory>
 #include <string>
