@@ -192,7 +192,9 @@ std::vector<std::pair<std::string_view, JsonNode>> JsonNode::members() const {
 std::string JsonNode::dump() const {
   // A DOM through a tree: nlohmann's key order and number spelling, whichever was parsed.
   if (!present()) return {};
-  return (tree_ ? *tree_ : to_json()).dump(-1, ' ', false, json::error_handler_t::replace);
+  constexpr auto kReplace = json::error_handler_t::replace;
+  if (tree_) return tree_->dump(-1, ' ', false, kReplace);  // a ternary would copy the tree
+  return to_json().dump(-1, ' ', false, kReplace);
 }
 
 json JsonNode::to_json() const {
