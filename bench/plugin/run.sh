@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Plugin benchmarks (issue 6), each beside its reference, medians of hyperfine runs:
 #   1. `haguard render` on plugin/examples/dalp vs the bare `jsonnet` CLI (same Debian libjsonnet,
-#      JSON output) evaluating the same program with the same ext vars and library path;
+#      JSON output) evaluating the same program with the same ext vars and library path, run in
+#      turn round by round (interleave.py; the ratio is the median of the rounds' ratios);
 #   2. a generated application of 1,000 objects built with haguard.libsonnet, same comparison;
 #   3. `haguard check` on the files of ../shared/corpus: MB/s of YAML read, and of the same
 #      objects as JSON.
@@ -37,21 +38,20 @@ JSONNET
 
 ext=(--ext-str environment=production --ext-str appName=dalp --ext-str appNamespace=dalp-prod
      --ext-str revision=HEAD --ext-str kubeVersion= --ext-str kubeApiVersions=)
-median() {  # median of hyperfine's times for command $2 in $1 (seconds)
-  python3 -c "import json,statistics,sys; r=json.load(open(sys.argv[1]))['results'][int(sys.argv[2])]; print(statistics.median(r['times']))" "$1" "$2"
-}
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
+# Render: haguard and the CLI in turn, round by round (interleave.py), medians of the rounds.
 for app in dalp big; do
   dir=$work/repo/apps/$app
   count=$(cd "$dir" && "$haguard" render -e production | grep -c '^kind:')
-  hyperfine -N -w 3 -r "$runs" --export-json "$work/$app.json" \
-    -n "haguard render ($app, $count objects)" "bash -c 'cd $dir && exec $haguard render -e production -n dalp-prod'" \
-    -n "jsonnet CLI ($app)" "bash -c 'cd $dir && exec jsonnet -J . -J lib -J vendor -J $work/lib ${ext[*]} main.jsonnet'" \
-    >/dev/null
-  h=$(median "$work/$app.json" 0); j=$(median "$work/$app.json" 1)
-  python3 -c "import sys; h,j=float(sys.argv[1]),float(sys.argv[2]); print(f'| render {sys.argv[3]} ({sys.argv[4]} objects) | {h*1000:.0f} ms | jsonnet CLI {j*1000:.0f} ms | {h/j:.2f}x |')" "$h" "$j" "$app" "$count"
+  python3 bench/plugin/interleave.py "$runs" "$dir" \
+    "haguard=$haguard render -e production -n dalp-prod" \
+    "jsonnet=jsonnet -J . -J lib -J vendor -J $work/lib ${ext[*]} main.jsonnet" > "$work/$app.txt"
+  read -r _ h _ < <(grep '^haguard' "$work/$app.txt")
+  read -r _ j _ < <(grep '^jsonnet' "$work/$app.txt")
+  ratio=$(grep '^haguard' "$work/$app.txt" | cut -f3)
+  echo "| render $app ($count objects) | $h ms | jsonnet CLI $j ms | ${ratio}x |"
 done
 echo
 
