@@ -8,9 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "plugin/command.h"
@@ -24,36 +22,6 @@
 
 namespace haguard::plugin {
 namespace {
-
-/// Ignores what the parser reports but where a document starts.
-class DocumentStarts final : public YAML::EventHandler {
- public:
-  YAML::Mark last;
-  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-/// The 0-based line in `piece` of a second document the parser finds there, though the piece
-/// holds one (cut_yaml_stream cuts at every marker): yaml-cpp 0.7 finds one at a ',' outside a
-/// flow collection, which YAML::Load skips without a word (jbeder/yaml-cpp#1040) where
-/// `haguard check` reports it. -1 when there is none.
-int stray_token_line(std::string_view piece) {
-  std::istringstream in{std::string(piece)};
-  YAML::Parser parser(in);
-  DocumentStarts starts;
-  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return -1;
-  return starts.last.line;
-}
 
 struct FnOptions {
   std::optional<std::string> environment;

@@ -301,7 +301,13 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   std::optional<YAML::Node> found;
   for (const YamlPiece& piece : cut_yaml_stream(text)) {
     const YAML::Node node = load_piece(text, piece, false);
-    if (!node || node.IsNull()) continue;
+    if (!node || node.IsNull()) {
+      const std::string_view doc = text.substr(piece.begin, piece.end - piece.begin);
+      if (const int line = stray_token_line(doc); line >= 0)
+        throw LoadFailure(std::string(source) + ':' + std::to_string(piece.line + line + 1) +
+                          ": unexpected ',' outside a flow collection");
+      continue;
+    }
     if (found) {
       const YAML::Mark m = node.Mark();
       throw LoadFailure(std::string(source) + ':' + std::to_string(piece.line + m.line + 1) + ':' +

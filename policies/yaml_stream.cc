@@ -1,7 +1,31 @@
 #include "policies/yaml_stream.h"
 
+#include <sstream>
+#include <string>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
 namespace haguard {
 namespace {
+
+/// Ignores what the parser reports but where a document starts.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  YAML::Mark last;
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
 
 /// Whether `line` (without its newline) is the marker `marker` ("---" or "...").
 bool is_marker(std::string_view line, std::string_view marker) {
@@ -50,6 +74,14 @@ std::vector<YamlPiece> cut_yaml_stream(std::string_view text) {
   }
   if (has_content) pieces.push_back({begin, text.size(), begin_line});
   return pieces;
+}
+
+int stray_token_line(std::string_view piece) {
+  std::istringstream in{std::string(piece)};
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return -1;
+  return starts.last.line;
 }
 
 }  // namespace haguard

@@ -21,4 +21,10 @@ struct YamlPiece {
 /// counts as content (`---` alone is an empty document, YAML::Load reads it as null).
 std::vector<YamlPiece> cut_yaml_stream(std::string_view text);
 
+/// The 0-based line in `piece` (one piece of cut_yaml_stream) of a second document the parser
+/// finds there, which only a ',' outside a flow collection makes: yaml-cpp 0.7 stops at it and
+/// YAML::Load returns null for the piece without a word (jbeder/yaml-cpp#1040). -1 when there is
+/// none. Call it for a piece YAML::Load read as null.
+int stray_token_line(std::string_view piece);
+
 }  // namespace haguard

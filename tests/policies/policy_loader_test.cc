@@ -114,6 +114,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "p.yaml:8:1: invalid YAML"},
         // yaml-cpp 0.7's LoadAll looped forever on this (policy_loader_fuzz).
         BadPolicy{"malformed_stream", "!pi-droieVsdisrc:,{}\n", "p.yaml"},
+        // yaml-cpp 0.7 read a piece holding only a ',' as an empty document, without a word.
+        BadPolicy{"stray_comma_after_the_policy",
+                  with_spec("  environments: [a]\n") + "---\n,\n",
+                  "p.yaml:7: unexpected ',' outside a flow collection"},
+        BadPolicy{"stray_comma_alone", "# a comment\n,\n",
+                  "p.yaml:2: unexpected ',' outside a flow collection"},
         BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
                   "spec.environments: must be a list of strings"}),
     [](const auto& p) { return std::string(p.param.name); });
