@@ -1,6 +1,7 @@
 #include "webhook/admission_review.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -87,44 +88,63 @@ DecodeResult decode_review(JsonNode review, bool depth_checked) {
   return {std::move(r), {}};
 }
 
-json encode_review(std::string_view api_version, std::string_view uid,
-                   const AdmissionResponse& response, bool with_patch) {
-  json out = json::object();
-  out["uid"] = uid;
-  out["allowed"] = response.allowed;
-  if (!response.allowed) {
-    json status = {{"metadata", json::object()},
-                   {"status", "Failure"},
-                   {"code", response.code ? response.code : 403},
-                   {"message", response.message}};
-    if (!response.reason.empty()) status["reason"] = response.reason;
-    out["status"] = std::move(status);
-  }
-  std::vector<std::string> warnings;
-  std::set<std::string> seen;
-  for (const auto& w : response.warnings) {
-    std::string s = sanitize_warning(w);
-    if (!s.empty() && seen.insert(s).second) warnings.push_back(std::move(s));
-  }
-  if (!warnings.empty()) out["warnings"] = std::move(warnings);
-  json audit = json::object();
+std::string encode_review(std::string_view api_version, std::string_view uid,
+                          const AdmissionResponse& response, bool with_patch) {
+  // Written as text, members in key order as nlohmann's std::map would list them: building the
+  // JSON object, dumping and freeing it cost as much as reading the review's envelope.
+  std::string out;
+  out.reserve(256 + response.message.size());
+  out += R"({"apiVersion":)";
+  append_json_string(out, api_version);
+  out += R"(,"kind":"AdmissionReview","response":{"allowed":)";
+  out += response.allowed ? "true" : "false";
+  std::map<std::string, std::string> audit;  // keys sanitized: the last of two alike is kept
   for (const auto& [k, v] : response.audit_annotations) {
     std::string key = sanitize_audit_key(k);
-    if (key.empty()) continue;
-    std::string value = v.size() > kMaxAuditValueBytes ? v.substr(0, kMaxAuditValueBytes) : v;
-    audit[key] = std::move(value);  // serialized with invalid UTF-8 replaced
+    if (!key.empty())
+      audit.insert_or_assign(std::move(key), v.substr(0, kMaxAuditValueBytes));
   }
-  if (!audit.empty()) out["auditAnnotations"] = std::move(audit);
+  if (!audit.empty()) {
+    out += R"(,"auditAnnotations":{)";
+    for (auto it = audit.begin(); it != audit.end(); ++it) {
+      if (it != audit.begin()) out += ',';
+      append_json_string(out, it->first);
+      out += ':';
+      append_json_string(out, it->second);  // a value cut mid-character: U+FFFD, as nlohmann
+    }
+    out += '}';
+  }
   if (with_patch && response.allowed && response.patch.is_array() && !response.patch.empty()) {
-    out["patchType"] = "JSONPatch";
-    out["patch"] = base64_encode(response.patch.dump());
+    out += R"(,"patch":)";
+    append_json_string(out, base64_encode(response.patch.dump()));
+    out += R"(,"patchType":"JSONPatch")";
   }
-  // Member by member: an initializer list would copy `out` twice.
-  json review(json::value_t::object);
-  review.emplace("apiVersion", api_version);
-  review.emplace("kind", "AdmissionReview");
-  review.emplace("response", std::move(out));
-  return review;
+  if (!response.allowed) {
+    out += R"(,"status":{"code":)";
+    out += std::to_string(response.code ? response.code : 403);
+    out += R"(,"message":)";
+    append_json_string(out, response.message);
+    out += R"(,"metadata":{})";
+    if (!response.reason.empty()) {
+      out += R"(,"reason":)";
+      append_json_string(out, response.reason);
+    }
+    out += R"(,"status":"Failure"})";
+  }
+  out += R"(,"uid":)";
+  append_json_string(out, uid);
+  std::set<std::string> seen;
+  bool first = true;
+  for (const auto& w : response.warnings) {
+    std::string s = sanitize_warning(w);
+    if (s.empty() || !seen.insert(s).second) continue;
+    out += first ? R"(,"warnings":[)" : ",";
+    first = false;
+    append_json_string(out, s);
+  }
+  if (!first) out += ']';
+  out += "}}";
+  return out;
 }
 
 }  // namespace haguard::webhook

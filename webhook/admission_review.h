@@ -63,10 +63,11 @@ struct AdmissionResponse {
   json patch = json::array();  ///< RFC 6902 ops; sent only when non-empty and allowed
 };
 
-/// Encodes the response review: apiVersion of the request, kind AdmissionReview, response.uid.
-/// Warnings are sanitized and deduplicated, audit keys sanitized, the patch base64-encoded with
-/// patchType JSONPatch only when `with_patch` and there are ops.
-json encode_review(std::string_view api_version, std::string_view uid,
-                   const AdmissionResponse& response, bool with_patch);
+/// The response review as JSON text: apiVersion of the request, kind AdmissionReview,
+/// response.uid. Warnings are sanitized and deduplicated, audit keys sanitized, the patch
+/// base64-encoded with patchType JSONPatch only when `with_patch` and there are ops. The bytes
+/// are those of nlohmann's dump of the same object (invalid UTF-8 replaced by U+FFFD).
+std::string encode_review(std::string_view api_version, std::string_view uid,
+                          const AdmissionResponse& response, bool with_patch);
 
 }  // namespace haguard::webhook

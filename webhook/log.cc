@@ -6,6 +6,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "webhook/text.h"
+
 namespace haguard::webhook {
 namespace {
 
@@ -30,18 +32,6 @@ void setup_logging(std::string_view level) {
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += nlohmann::json(s).dump(-1, ' ', false, kReplace);
-      return;
-    }
-  }
-  out += '"';
-  out += s;
-  out += '"';
 }
 
 void log_event(spdlog::level::level_enum level, std::string_view msg,

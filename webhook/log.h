@@ -39,7 +39,4 @@ class LogLine {
 /// Logs `msg` with the fields of `line`.
 void log_line(spdlog::level::level_enum level, std::string_view msg, const LogLine& line);
 
-/// Appends `s` as a JSON string; for the rare strings that need escaping, nlohmann writes it.
-void append_json_string(std::string& out, std::string_view s);
-
 }  // namespace haguard::webhook

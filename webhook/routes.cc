@@ -210,7 +210,7 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
     }
   }
   AdmissionOutcome out = handle_admission(in);
-  nlohmann::json body = encode_review(request.api_version, request.uid, out.response, out.with_patch);
+  std::string body = encode_review(request.api_version, request.uid, out.response, out.with_patch);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -243,8 +243,7 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
   if (!failed.empty()) line.list("denied_by", failed);
   log_line(spdlog::level::info, "admission", line);
 
-  return reply(http::status::ok, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-               kJson, req.version());
+  return reply(http::status::ok, std::move(body), kJson, req.version());
 }
 
 }  // namespace haguard::webhook

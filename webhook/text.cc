@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include <nlohmann/json.hpp>
+
 namespace haguard::webhook {
 namespace {
 
@@ -198,6 +200,18 @@ std::optional<std::string> base64_decode(std::string_view text) {
     }
   }
   return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  out += s;
+  out += '"';
 }
 
 }  // namespace haguard::webhook

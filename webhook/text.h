@@ -1,6 +1,6 @@
 #pragma once
 // Small text helpers for what kube-apiserver accepts: warning strings, audit annotation keys,
-// DNS-1123 labels, Go durations, base64.
+// DNS-1123 labels, Go durations, base64, JSON strings.
 
 #include <chrono>
 #include <optional>
@@ -30,6 +30,10 @@ bool is_dns1123_label(std::string_view s);
 
 /// Go's time.Duration text ("10s", "1m30s", "500ms"), as kube-apiserver writes ?timeout=.
 std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s);
+
+/// Appends `s` as a JSON string, byte for byte as nlohmann's dump writes it with invalid UTF-8
+/// replaced by U+FFFD; for the rare strings that need escaping, nlohmann writes it.
+void append_json_string(std::string& out, std::string_view s);
 
 std::string base64_encode(std::string_view data);
 /// Decodes standard base64 (whitespace ignored); nullopt when malformed.

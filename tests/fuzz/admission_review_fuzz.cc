@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "tests/webhook/expected_answer.h"
 #include "tests/webhook/expected_review.h"
 #include "webhook/admission_handler.h"
 #include "webhook/review_reader.h"
@@ -42,8 +43,12 @@ json run(const wh::AdmissionRequest& request, wh::Endpoint endpoint, std::string
   // Fixed, so a crash replays; the cases' exemptions expire in 2026-12.
   in.now = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
   wh::AdmissionOutcome out = wh::handle_admission(in);
-  json body = wh::encode_review(request.api_version, request.uid, out.response, out.with_patch);
-  (void)body.dump(-1, ' ', false, json::error_handler_t::replace);
+  const std::string text =
+      wh::encode_review(request.api_version, request.uid, out.response, out.with_patch);
+  FUZZ_CHECK(text == wh::oracle::expected_answer(request.api_version, request.uid, out.response,
+                                                 out.with_patch),
+             text);
+  json body = json::parse(text);
 
   const json& r = body.at("response");
   FUZZ_CHECK(r.contains("patch") == r.contains("patchType"), r.dump());

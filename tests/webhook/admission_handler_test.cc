@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/webhook/expected_answer.h"
 #include "webhook/review_reader.h"
 #include "webhook/text.h"
 
@@ -61,7 +62,11 @@ class HandlerTest : public ::testing::Test {
     in.scale_parent = parent;
     in.parent_lookup_configured = kube_api;
     AdmissionOutcome out = handle_admission(in);
-    json res = encode_review(d.request->api_version, d.request->uid, out.response, out.with_patch);
+    const std::string text =
+        encode_review(d.request->api_version, d.request->uid, out.response, out.with_patch);
+    EXPECT_EQ(text, oracle::expected_answer(d.request->api_version, d.request->uid, out.response,
+                                            out.with_patch));
+    json res = json::parse(text);
     EXPECT_EQ(res["apiVersion"], rev["apiVersion"]);
     EXPECT_EQ(res["kind"], "AdmissionReview");
     EXPECT_EQ(res["response"]["uid"], rev["request"]["uid"]);
@@ -244,18 +249,47 @@ TEST(EncodeReview, EnforcesWhatTheApiserverAccepts) {
   r.audit_annotations["haguard.dalp.io/exempt"] = "x";
   r.audit_annotations[std::string(80, 'k')] = "y";
   r.patch = json::parse(R"([{"op":"add","path":"/a","value":1}])");
-  json v = encode_review(kAdmissionV1, "u", r, false)["response"];
+  json v = json::parse(encode_review(kAdmissionV1, "u", r, false))["response"];
   EXPECT_FALSE(v.contains("patch"));
   EXPECT_FALSE(v.contains("patchType"));
   EXPECT_EQ(v["warnings"].size(), 2u);  // the first two sanitize to distinct texts, the third dups
   for (const auto& w : v["warnings"]) EXPECT_TRUE(is_valid_warning(w.get<std::string>()));
   for (const auto& [k, val] : v["auditAnnotations"].items()) EXPECT_TRUE(is_valid_audit_key(k)) << k;
-  json m = encode_review(kAdmissionV1, "u", r, true)["response"];
+  json m = json::parse(encode_review(kAdmissionV1, "u", r, true))["response"];
   EXPECT_EQ(m["patchType"], "JSONPatch");
   r.allowed = false;
-  json d = encode_review(kAdmissionV1, "u", r, true)["response"];
+  json d = json::parse(encode_review(kAdmissionV1, "u", r, true))["response"];
   EXPECT_FALSE(d.contains("patch"));
   EXPECT_EQ(d["status"]["code"], 403);
+}
+
+TEST(EncodeReview, WritesTheBytesNlohmannWouldDump) {
+  AdmissionResponse r;
+  const auto same = [&](std::string_view api_version, std::string_view uid, bool with_patch) {
+    EXPECT_EQ(encode_review(api_version, uid, r, with_patch),
+              oracle::expected_answer(api_version, uid, r, with_patch));
+  };
+  same(kAdmissionV1, "u", false);  // allowed, nothing else
+  r.patch = json::parse(R"([{"op":"add","path":"/a","value":"\u00e9"}])");
+  same(kAdmissionV1, "u", true);
+  same(kAdmissionV1, "u", false);
+  r.warnings = {"b", "a", "b", "tab\there", "bad \xff byte", ""};
+  r.audit_annotations = {{"Z.key", "z"}, {"z.key", "last of two alike"}, {"a/b", "slash"},
+                         {"haguard.dalp.io/exempt", std::string(1023, 'x') + "\xc3\xa9"},
+                         {"", "no key"}};
+  same("admission.k8s.io/v1\"quoted\"", "uid-\x01", true);
+  r.allowed = false;
+  r.code = 0;  // 403
+  r.message = "line\nbreak \"quoted\" \xe2\x82 cut";
+  same(kAdmissionV1, "u", true);
+  r.code = 422;
+  r.reason = "Invalid";
+  same(kAdmissionV1, "u", true);
+  r.reason.clear();
+  r.message.clear();
+  r.warnings.clear();
+  r.audit_annotations.clear();
+  same(kAdmissionV1, "", false);
 }
 
 // Found by admission_review_fuzz: a 400 KB object of nested arrays overflowed the stack.
@@ -292,8 +326,8 @@ json judged(const Engine& engine, std::string_view body, ReadAs read_as, Endpoin
   AdmissionOutcome out = handle_admission(in);
   json findings = json::array();
   for (const Finding& f : out.findings) findings.push_back(f.message);
-  return {{"review", encode_review(d.request->api_version, d.request->uid, out.response,
-                                   out.with_patch)},
+  return {{"review", json::parse(encode_review(d.request->api_version, d.request->uid,
+                                               out.response, out.with_patch))},
           {"decision", out.decision},
           {"findings", findings},
           {"name", out.name}};

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "webhook/log.h"
+#include "webhook/text.h"
 
 namespace haguard::webhook {
 namespace {
