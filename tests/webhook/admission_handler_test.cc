@@ -45,6 +45,18 @@ json review(const json& object, std::string operation = "CREATE",
             {"dryRun", false}}}};
 }
 
+/// The handler's input for `request`, as the router fills it.
+AdmissionInput input_for(const AdmissionRequest& request, const Engine& engine, Endpoint endpoint,
+                         std::string_view env, const json* parent) {
+  AdmissionInput in;
+  in.endpoint = endpoint;
+  in.environment = env;
+  in.request = &request;
+  in.engine = &engine;
+  in.scale_parent = parent;
+  return in;
+}
+
 class HandlerTest : public ::testing::Test {
  protected:
   Engine engine{default_policy()};
@@ -54,12 +66,7 @@ class HandlerTest : public ::testing::Test {
            bool kube_api = false) {
     DecodeResult d = decode_review(rev);
     EXPECT_TRUE(d.request) << d.error;
-    AdmissionInput in;
-    in.endpoint = endpoint;
-    in.environment = env;
-    in.request = &*d.request;
-    in.engine = &engine;
-    in.scale_parent = parent;
+    AdmissionInput in = input_for(*d.request, engine, endpoint, env, parent);
     in.parent_lookup_configured = kube_api;
     AdmissionOutcome out = handle_admission(in);
     const std::string text =
@@ -316,12 +323,7 @@ json judged(const Engine& engine, std::string_view body, ReadAs read_as, Endpoin
   EXPECT_EQ(read.dom.present(), read_as == ReadAs::dom);
   DecodeResult d = decode_review(read.root(), read.depth_checked);
   if (!d.request) return {{"decode error", d.error}};
-  AdmissionInput in;
-  in.endpoint = endpoint;
-  in.environment = env;
-  in.request = &*d.request;
-  in.engine = &engine;
-  in.scale_parent = parent;
+  AdmissionInput in = input_for(*d.request, engine, endpoint, env, parent);
   in.now = now;
   AdmissionOutcome out = handle_admission(in);
   json findings = json::array();
