@@ -122,8 +122,9 @@ void walk(element e, At at, ValueBudget& budget, std::size_t depth, bool& repeat
   budget.take();
   if (e.type() == element_type::OBJECT) {
     if (depth > kMaxReviewDepth) throw TooDeep{};
-    const simdjson::dom::object object = e.get_object().value_unsafe();  // not a temporary:
-    KeySeen seen;  // value_unsafe() of a temporary result dangles in a range-for
+    // Not a temporary: value_unsafe() of a temporary result dangles in a range-for.
+    const simdjson::dom::object object = e.get_object().value_unsafe();
+    KeySeen seen;
     for (auto field : object) {
       if (!seen.add(field.key)) repeated_key = true;
       const At child = member_at(at, field.key);
