@@ -1,6 +1,7 @@
 #include "policies/engine.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "policies/json_patch.h"
@@ -115,11 +116,38 @@ bool Evaluation::denied() const {
 
 Engine::Engine(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {}
 
+namespace {
+
+/// The owner whose controller wrote `w` ("Deployment dapp"), or "" when `w` is to be judged: it
+/// has no controller ownerReference the policy knows (before the change either: the garbage
+/// collector orphaning it), or the requester is not that owner's controller.
+std::string derived_from(const Workload& w, const EvalContext& ctx, const Policy& policy) {
+  ObjectRef owner = w.controller_owner();
+  const ControllerChildren* c = policy.controller_of(w.kind_name(), owner);
+  if (c == nullptr && ctx.old_object) {  // the UPDATE may be the one that removes the reference
+    owner = controller_owner_of(ctx.old_object);
+    c = policy.controller_of(w.kind_name(), owner);
+  }
+  if (c == nullptr) return {};
+  if (ctx.requester != nullptr && !requester_allowed(*ctx.requester, c->writers)) return {};
+  return owner.kind + " " + owner.name;
+}
+
+}  // namespace
+
 Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
   Evaluation ev;
-  auto w = Workload::of(object, ctx.scale_parent_kind);
-  if (!w) return ev;
   const Policy& policy = *policy_;
+  auto w = Workload::of(object, ctx.scale_parent_kind);
+  if (!w) {
+    // A custom resource the policy names (an operator's database) is judged by the rules that
+    // know it; any other object is no workload.
+    const std::string_view api_version = object["apiVersion"].str();
+    if (object["kind"].is_string() &&
+        policy.names_resource(api_version.substr(0, api_version.find('/')), object["kind"].str()))
+      w = Workload::custom(object);
+    if (!w) return ev;
+  }
   ev.kind = w->kind_name();
   ev.namespace_ = w->namespace_();
   ev.name = w->name();
@@ -137,6 +165,24 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
       ev.findings.push_back(make(who, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
                                  "namespace " + ev.namespace_ + " is exempted by the policy", false));
     return ev;
+  }
+
+  if (std::string owner = derived_from(*w, ctx, policy); !owner.empty()) {
+    ev.derived_from = std::move(owner);
+    ev.findings.reserve(all_rules().size());
+    for (const Rule* rule : all_rules())
+      ev.findings.push_back(make(who, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
+                                 "written by the controller of " + ev.derived_from +
+                                     ": judged on its owner",
+                                 false));
+    return ev;
+  }
+
+  // An autoscaler is a target of the rules that target the workload it scales.
+  std::optional<Workload> scaled;
+  if (w->is_autoscaler() && ctx.set) {
+    const ObjectRef t = w->scale_target();
+    if (const json* target = ctx.set->find(t.kind, ev.namespace_, t.name)) scaled = Workload::of(*target);
   }
 
   ExemptionState ex = judge_exemption(*w, object, policy, env, ctx);
@@ -158,7 +204,7 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
       continue;
     }
     const Workload& target_view = (parent && policy.targets(*rc, *parent)) ? *parent : *w;
-    if (!policy.targets(*rc, target_view)) {
+    if (!policy.targets(*rc, target_view, scaled ? &*scaled : nullptr)) {
       ev.findings.push_back(make(who, rule->id(), Outcome::skip, enf, "",
                                  "not a target of this rule in the policy", false));
       continue;
@@ -245,6 +291,7 @@ std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
       const json& object = *set.objects()[sv.index];
       auto w = Workload::of(object);
       if (!w) continue;
+      if (policy.controller_of(*w) != nullptr) continue;  // judged on its owner
       const std::string& env = envs[sv.index];
       Enforcement enf = policy.enforcement(rule->id(), env);
       if (enf == Enforcement::off) continue;

@@ -42,6 +42,9 @@ struct Evaluation {
   std::string namespace_;
   std::string name;
   std::string environment;  ///< resolved against the policy
+  /// Set when the object was written by its owner's controller ("Deployment dapp"): every rule
+  /// skips, since the owner is judged at its own admission.
+  std::string derived_from;
   std::vector<Finding> findings;
   bool denied() const;
 };

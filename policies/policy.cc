@@ -3,9 +3,8 @@
 #include <algorithm>
 
 namespace haguard {
-namespace {
 
-/// Glob match with '*' (any run) and '?' (one character); iterative, no backtracking blow-up.
+// Iterative, no backtracking blow-up.
 bool glob_match(std::string_view pattern, std::string_view s) {
   std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
   while (i < s.size()) {
@@ -23,6 +22,8 @@ bool glob_match(std::string_view pattern, std::string_view s) {
   return p == pattern.size();
 }
 
+namespace {
+
 bool has(const std::vector<std::string>& v, std::string_view x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -35,9 +36,34 @@ bool WorkloadSelector::matches_name(std::string_view kind, std::string_view obje
                      [&](const std::string& p) { return glob_match(p, object_name); });
 }
 
-bool WorkloadSelector::matches(const Workload& w) const {
-  // An HPA belongs to the selector of the workload it scales: judged by its target's kind and name.
-  if (w.is_hpa()) return matches_name(w.hpa_target_kind(), w.hpa_target_name());
+std::vector<ControllerChildren> default_controllers() {
+  // kube-controller-manager sends as one user, or with --use-service-account-credentials (kubeadm,
+  // most managed clusters) as one service account per controller. The garbage collector edits
+  // children's ownerReferences when an owner is deleted with --cascade=orphan.
+  const std::string gc = "kube-system:generic-garbage-collector";
+  return {
+      {"apps", "Deployment", {"ReplicaSet"},
+       {{"system:kube-controller-manager"}, {}, {"kube-system:deployment-controller", gc}}},
+      {"argoproj.io", "Rollout", {"ReplicaSet"}, {{}, {}, {"argo-rollouts:argo-rollouts", gc}}},
+      {"keda.sh", "ScaledObject", {"HorizontalPodAutoscaler"}, {{}, {}, {"keda:keda-operator", gc}}},
+      {"batch", "CronJob", {"Job"},
+       {{"system:kube-controller-manager"}, {}, {"kube-system:cronjob-controller", gc}}},
+  };
+}
+
+Requesters default_autoscalers() {
+  return {{"system:kube-controller-manager"},
+          {},
+          {"kube-system:horizontal-pod-autoscaler", "keda:keda-operator"}};
+}
+
+bool WorkloadSelector::matches(const Workload& w, const Workload* target) const {
+  // An autoscaler belongs to the selector of the workload it scales.
+  if (w.is_autoscaler()) {
+    if (target != nullptr && !target->is_autoscaler()) return matches(*target);
+    const ObjectRef t = w.scale_target();
+    return matches_name(t.kind, t.name);
+  }
   if (!kinds.empty() && !has(kinds, w.kind_name())) return false;
   if (labels.empty() && names.empty()) return true;
   if (matches_name(w.kind_name(), w.name())) return true;
@@ -70,12 +96,33 @@ Enforcement Policy::enforcement(std::string_view rule_id, std::string_view env) 
   return it == r->environments.end() ? r->enforcement : it->second;
 }
 
-bool Policy::targets(const RuleConfig& r, const Workload& w) const {
+bool Policy::targets(const RuleConfig& r, const Workload& w, const Workload* target) const {
   if (r.targets.empty()) return true;
   for (const auto& t : r.targets) {
     auto it = workloads.find(t);
-    if (it != workloads.end() && it->second.matches(w)) return true;
+    if (it != workloads.end() && it->second.matches(w, target)) return true;
   }
+  return false;
+}
+
+const ControllerChildren* Policy::controller_of(const Workload& w) const {
+  return controller_of(w.kind_name(), w.controller_owner());
+}
+
+const ControllerChildren* Policy::controller_of(std::string_view kind, const ObjectRef& owner) const {
+  if (owner.kind.empty()) return nullptr;
+  for (const ControllerChildren& c : controllers)
+    if (c.owner_kind == owner.kind && c.owner_group == owner.group && has(c.kinds, kind)) return &c;
+  return nullptr;
+}
+
+bool Policy::names_resource(std::string_view group, std::string_view kind) const {
+  const RuleConfig* r = rule("no-bundled-stateful-services");
+  if (r == nullptr) return false;
+  std::string gk;
+  gk.append(group).append("/").append(kind);
+  for (const BundledService& s : r->params.services)
+    if (has(s.resources, gk)) return true;
   return false;
 }
 

@@ -23,15 +23,22 @@ struct WorkloadSelector {
   std::vector<std::string> kinds;
   std::map<std::string, std::vector<std::string>> labels;  ///< key -> accepted values (any)
   std::vector<std::string> names;                          ///< glob patterns: "*" and "?"
-  bool matches(const Workload& w) const;
+  /// Whether the selector takes `w`. An autoscaler belongs to the selector of the workload it
+  /// scales: `target` when the caller found it, else judged by the target's kind and name.
+  bool matches(const Workload& w, const Workload* target = nullptr) const;
   bool matches_name(std::string_view kind, std::string_view object_name) const;
 };
+
+/// Glob match with '*' (any run) and '?' (one character).
+bool glob_match(std::string_view pattern, std::string_view s);
 
 /// One bundled stateful service class, e.g. PostgreSQL, and what to use instead.
 struct BundledService {
   std::string name;                 ///< "PostgreSQL"
-  std::vector<std::string> labels;  ///< values of app.kubernetes.io/name or app that identify it
-  std::vector<std::string> images;  ///< image base names that identify it
+  std::vector<std::string> labels;  ///< globs over app.kubernetes.io/name or app label values
+  std::vector<std::string> images;  ///< globs over image base names ("postgresql-*")
+  std::vector<std::string> except;  ///< globs over both that are clients, not servers ("*exporter*")
+  std::vector<std::string> resources;  ///< operator resources that run it: "group/Kind"
   std::string instead;              ///< what to use instead, said in the denial
 };
 
@@ -39,6 +46,7 @@ struct BundledService {
 struct RuleParams {
   std::int64_t minimum = 2;                                    // min-replicas
   std::string port = "http";                                   // probes: named port for the fix
+  bool all_containers = false;                                 // probes: every container, or the main ones
   std::string topology_key = "kubernetes.io/hostname";         // soft-anti-affinity
   std::string zone_key = "topology.kubernetes.io/zone";        // zone-spread
   std::vector<BundledService> services;                        // no-bundled-stateful-services
@@ -60,6 +68,20 @@ struct Requesters {
   bool empty() const { return users.empty() && groups.empty() && service_accounts.empty(); }
 };
 
+/// Objects a controller writes for an owner (a Deployment's ReplicaSets): judged on the owner.
+struct ControllerChildren {
+  std::string owner_group;         ///< "apps"
+  std::string owner_kind;          ///< "Deployment"
+  std::vector<std::string> kinds;  ///< the children's kinds: ReplicaSet
+  Requesters writers;              ///< who the owner's controller sends its requests as
+};
+
+/// The defaults when a policy does not say: kube-controller-manager's controllers (with and
+/// without --use-service-account-credentials), the garbage collector, Argo Rollouts and KEDA.
+std::vector<ControllerChildren> default_controllers();
+/// Autoscalers whose /scale requests are not judged (their minimum is, on the HPA or ScaledObject).
+Requesters default_autoscalers();
+
 struct ExemptionSettings {
   bool require_reason = true;
   bool require_expiry = true;
@@ -76,6 +98,8 @@ struct Policy {
   std::map<std::string, WorkloadSelector> workloads;
   std::map<std::string, RuleConfig, std::less<>> rules;
   ExemptionSettings exemptions;
+  std::vector<ControllerChildren> controllers = default_controllers();
+  Requesters autoscalers = default_autoscalers();
   std::string hash;  ///< sha-like digest of the source text, for metrics and logs
 
   /// `env` if the policy knows it, else the default environment.
@@ -83,8 +107,16 @@ struct Policy {
   /// Enforcement of `rule_id` in `env` (off for a rule the policy does not configure).
   Enforcement enforcement(std::string_view rule_id, std::string_view env) const;
   const RuleConfig* rule(std::string_view rule_id) const;
-  /// Whether `w` is among the targets of `rule` (no targets: every workload).
-  bool targets(const RuleConfig& rule, const Workload& w) const;
+  /// Whether `w` is among the targets of `rule` (no targets: every workload). For an autoscaler,
+  /// `target` is the workload it scales when the caller found it.
+  bool targets(const RuleConfig& rule, const Workload& w, const Workload* target = nullptr) const;
+  /// The entry of `controllers` whose owner is `w`'s controller ownerReference and whose kinds
+  /// hold `w`'s kind, or nullptr: `w` was written by that owner's controller.
+  const ControllerChildren* controller_of(const Workload& w) const;
+  /// The same for an object of kind `kind` owned by `owner`.
+  const ControllerChildren* controller_of(std::string_view kind, const ObjectRef& owner) const;
+  /// Whether a bundled-service entry names `group/kind` among its resources.
+  bool names_resource(std::string_view group, std::string_view kind) const;
   bool namespace_exempt(std::string_view ns) const;
   bool never_exemptable(std::string_view rule_id, std::string_view env) const;
 };

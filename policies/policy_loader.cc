@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include <yaml-cpp/yaml.h>
 
@@ -132,7 +133,22 @@ std::string fnv1a64_hex(std::string_view text) {
 }
 
 const std::set<std::string, std::less<>> kWorkloadKinds = {
-    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"};
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout", "Job", "CronJob"};
+
+/// "group/Kind" -> {group, Kind}; the caller has checked the form.
+std::pair<std::string, std::string> split_group_kind(const std::string& s) {
+  const std::size_t slash = s.rfind('/');
+  return {s.substr(0, slash), s.substr(slash + 1)};
+}
+
+/// A "group/Kind" reference to a resource: a group with a dot or "apps"/"batch", and a kind.
+std::string group_kind(const Reader& r, const YAML::Node& n, const std::string& path) {
+  std::string s = r.string(n, path);
+  const std::size_t slash = s.rfind('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == s.size())
+    r.fail(n, path, "must be written group/Kind, like apps/Deployment or postgresql.cnpg.io/Cluster");
+  return s;
+}
 
 void load_params(const Reader& r, const YAML::Node& n, const std::string& path, const std::string& id,
                  RuleParams& p) {
@@ -140,8 +156,16 @@ void load_params(const Reader& r, const YAML::Node& n, const std::string& path, 
     r.only_keys(n, path, {"minimum"});
     if (n["minimum"]) p.minimum = r.integer(n["minimum"], path + ".minimum", 1, 1000);
   } else if (id == "probes") {
-    r.only_keys(n, path, {"port"});
+    r.only_keys(n, path, {"port", "containers"});
     if (n["port"]) p.port = r.string(n["port"], path + ".port");
+    if (n["containers"]) {
+      const std::string c = r.string(n["containers"], path + ".containers");
+      if (c != "main" && c != "all")
+        r.fail(n["containers"], path + ".containers",
+               "must be main (the containers serving the named port, else the default or first "
+               "container) or all (sidecars too)");
+      p.all_containers = c == "all";
+    }
   } else if (id == "soft-anti-affinity") {
     r.only_keys(n, path, {"topologyKey"});
     if (n["topologyKey"]) p.topology_key = r.string(n["topologyKey"], path + ".topologyKey");
@@ -155,12 +179,18 @@ void load_params(const Reader& r, const YAML::Node& n, const std::string& path, 
     if (!s.IsSequence()) r.fail(s, path + ".services", "must be a list");
     for (std::size_t i = 0; i < s.size(); ++i) {
       std::string sp = path + ".services[" + std::to_string(i) + "]";
-      r.only_keys(s[i], sp, {"name", "labels", "images", "instead"});
+      r.only_keys(s[i], sp, {"name", "labels", "images", "except", "resources", "instead"});
       BundledService b;
       if (!s[i]["name"]) r.fail(s[i], sp, "missing key name");
       b.name = r.string(s[i]["name"], sp + ".name");
       if (s[i]["labels"]) b.labels = r.strings(s[i]["labels"], sp + ".labels");
       if (s[i]["images"]) b.images = r.strings(s[i]["images"], sp + ".images");
+      if (s[i]["except"]) b.except = r.strings(s[i]["except"], sp + ".except");
+      if (const YAML::Node res = s[i]["resources"]) {
+        if (!res.IsSequence()) r.fail(res, sp + ".resources", "must be a list of strings");
+        for (std::size_t k = 0; k < res.size(); ++k)
+          b.resources.push_back(group_kind(r, res[k], sp + ".resources[" + std::to_string(k) + "]"));
+      }
       if (s[i]["instead"]) b.instead = r.string(s[i]["instead"], sp + ".instead");
       p.services.push_back(std::move(b));
     }
@@ -222,7 +252,8 @@ void load_workloads(const Reader& r, const YAML::Node& n, Policy& policy) {
         if (!kWorkloadKinds.count(s.kinds[i]))
           r.fail(v["kinds"][i], path + ".kinds[" + std::to_string(i) + "]",
                  "unknown kind \"" + s.kinds[i] +
-                     "\" (expected Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob)");
+                     "\" (expected Deployment, StatefulSet, DaemonSet, ReplicaSet, Rollout, Job or "
+                     "CronJob)");
     }
     if (v["labels"]) {
       const YAML::Node& l = v["labels"];
@@ -247,6 +278,26 @@ void load_requesters(const Reader& r, const YAML::Node& n, const std::string& pa
       if (out.service_accounts[i].find(':') == std::string::npos)
         r.fail(n["serviceAccounts"][i], path + ".serviceAccounts[" + std::to_string(i) + "]",
                "must be written namespace:name");
+  }
+}
+
+void load_controllers(const Reader& r, const YAML::Node& n, Policy& policy) {
+  const std::string base = "spec.controllers";
+  if (!n.IsSequence()) r.fail(n, base, "must be a list");
+  policy.controllers.clear();
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string path = base + "[" + std::to_string(i) + "]";
+    const YAML::Node e = n[i];
+    r.only_keys(e, path, {"owner", "kinds", "writers"});
+    for (const char* key : {"owner", "kinds", "writers"})
+      if (!e[key]) r.fail(e, path, std::string("missing key ") + key);
+    ControllerChildren c;
+    std::tie(c.owner_group, c.owner_kind) = split_group_kind(group_kind(r, e["owner"], path + ".owner"));
+    c.kinds = r.strings(e["kinds"], path + ".kinds");
+    if (c.kinds.empty()) r.fail(e["kinds"], path + ".kinds", "must not be empty");
+    load_requesters(r, e["writers"], path + ".writers", c.writers);
+    if (c.writers.empty()) r.fail(e["writers"], path + ".writers", "must name at least one writer");
+    policy.controllers.push_back(std::move(c));
   }
 }
 
@@ -331,7 +382,8 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   }
   if (!doc["spec"]) r.fail(doc, "spec", "missing key spec");
   const YAML::Node& spec = doc["spec"];
-  r.only_keys(spec, "spec", {"environments", "defaultEnvironment", "workloads", "rules", "exemptions"});
+  r.only_keys(spec, "spec", {"environments", "defaultEnvironment", "workloads", "rules", "exemptions",
+                             "controllers", "autoscalers"});
   if (!spec["environments"]) r.fail(spec, "spec.environments", "missing key environments");
   policy->environments = r.strings(spec["environments"], "spec.environments");
   if (policy->environments.empty()) r.fail(spec["environments"], "spec.environments", "must not be empty");
@@ -345,6 +397,11 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   if (spec["workloads"]) load_workloads(r, spec["workloads"], *policy);
   if (spec["rules"]) load_rules(r, spec["rules"], *policy);
   if (spec["exemptions"]) load_exemptions(r, spec["exemptions"], *policy);
+  if (spec["controllers"]) load_controllers(r, spec["controllers"], *policy);
+  if (spec["autoscalers"]) {
+    policy->autoscalers = {};
+    load_requesters(r, spec["autoscalers"], "spec.autoscalers", policy->autoscalers);
+  }
   policy->hash = fnv1a64_hex(text);
   return policy;
 }

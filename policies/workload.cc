@@ -23,6 +23,12 @@ std::string string_at(JsonNode object, std::string_view pointer) {
   return std::string(at(object, pointer).str());
 }
 
+/// The API group of an apiVersion: "apps/v1" -> "apps", "v1" -> "".
+std::string group_of(std::string_view api_version) {
+  const std::size_t slash = api_version.find('/');
+  return slash == std::string_view::npos ? std::string() : std::string(api_version.substr(0, slash));
+}
+
 }  // namespace
 
 std::optional<Workload> Workload::of(JsonNode object, std::string_view scale_parent_kind) {
@@ -37,10 +43,21 @@ std::optional<Workload> Workload::of(JsonNode object, std::string_view scale_par
   if (kind == "CronJob") return Workload(object, WorkloadKind::cron_job, kind);
   if (kind == "HorizontalPodAutoscaler")
     return Workload(object, WorkloadKind::horizontal_pod_autoscaler, kind);
+  // Custom resources are known by their group too: other projects have kinds of these names.
+  const std::string group = group_of(object["apiVersion"].str());
+  if (kind == "Rollout" && group == "argoproj.io") return Workload(object, WorkloadKind::rollout, kind);
+  if (kind == "ScaledObject" && group == "keda.sh")
+    return Workload(object, WorkloadKind::scaled_object, kind);
   if (kind == "Scale")
     return Workload(object, WorkloadKind::scale,
                     scale_parent_kind.empty() ? std::string("Scale") : std::string(scale_parent_kind));
   return std::nullopt;
+}
+
+std::optional<Workload> Workload::custom(JsonNode object) {
+  const JsonNode k = object["kind"];
+  if (!k.is_string() || k.str().empty()) return std::nullopt;
+  return Workload(object, WorkloadKind::custom_resource, std::string(k.str()));
 }
 
 std::string Workload::name() const { return string_at(object_, "/metadata/name"); }
@@ -59,7 +76,7 @@ std::string Workload::display() const {
 
 bool Workload::has_replicas_field() const {
   return kind_ == WorkloadKind::deployment || kind_ == WorkloadKind::stateful_set ||
-         kind_ == WorkloadKind::replica_set;
+         kind_ == WorkloadKind::replica_set || kind_ == WorkloadKind::rollout;
 }
 
 bool Workload::is_long_running() const {
@@ -67,19 +84,27 @@ bool Workload::is_long_running() const {
 }
 
 std::string Workload::replicas_pointer() const {
-  return is_hpa() ? "/spec/minReplicas" : "/spec/replicas";
+  if (is_hpa()) return "/spec/minReplicas";
+  if (kind_ == WorkloadKind::scaled_object) return "/spec/minReplicaCount";
+  return "/spec/replicas";
+}
+
+bool Workload::replicas_written() const {
+  const JsonNode v = at(object_, replicas_pointer());
+  return v && !v.is_null();
 }
 
 std::optional<std::int64_t> Workload::replicas() const {
-  if (!has_replicas_field() && !is_hpa() && !is_scale()) return std::nullopt;
+  if (!has_replicas_field() && !is_autoscaler() && !is_scale()) return std::nullopt;
   const JsonNode v = at(object_, replicas_pointer());
-  if (!v || v.is_null()) return 1;  // absent means 1 (the API default)
+  // Absent: the API's default, 1; KEDA's minReplicaCount defaults to 0 (scale to zero).
+  if (!v || v.is_null()) return kind_ == WorkloadKind::scaled_object ? 0 : 1;
   if (auto n = v.integer(); n && *n >= 0) return n;
   return std::nullopt;
 }
 
 bool Workload::replicas_malformed() const {
-  if (!has_replicas_field() && !is_hpa() && !is_scale()) return false;
+  if (!has_replicas_field() && !is_autoscaler() && !is_scale()) return false;
   const JsonNode v = at(object_, replicas_pointer());
   return v && !v.is_null() && !replicas().has_value();
 }
@@ -90,6 +115,7 @@ std::string Workload::pod_template_pointer() const {
     case WorkloadKind::stateful_set:
     case WorkloadKind::daemon_set:
     case WorkloadKind::replica_set:
+    case WorkloadKind::rollout:
     case WorkloadKind::job:
       return "/spec/template";
     case WorkloadKind::cron_job:
@@ -110,6 +136,7 @@ Workload::Workload(JsonNode object, WorkloadKind kind, std::string kind_name)
 
 Labels Workload::pod_labels() const {
   if (is_scale()) return parse_selector_string(string_at(object_, "/status/selector"));
+  if (kind_ == WorkloadKind::rollout && !pod_template_) return selector_labels();
   // From the template found once by the constructor: this runs for several rules per object.
   return string_map_at(pod_template_, "/metadata/labels");
 }
@@ -118,11 +145,31 @@ Labels Workload::selector_labels() const { return string_map_at(object_, "/spec/
 Labels Workload::labels() const { return string_map_at(object_, "/metadata/labels"); }
 Labels Workload::annotations() const { return string_map_at(object_, "/metadata/annotations"); }
 
-std::string Workload::hpa_target_kind() const {
-  return string_at(object_, "/spec/scaleTargetRef/kind");
+ObjectRef Workload::scale_target() const {
+  if (!is_autoscaler()) return {};
+  const JsonNode ref = object_["spec"]["scaleTargetRef"];
+  ObjectRef out{group_of(ref["apiVersion"].str()), std::string(ref["kind"].str()),
+                std::string(ref["name"].str())};
+  if (kind_ == WorkloadKind::scaled_object && out.kind.empty()) out = {"apps", "Deployment", out.name};
+  return out;
 }
-std::string Workload::hpa_target_name() const {
-  return string_at(object_, "/spec/scaleTargetRef/name");
+
+ObjectRef Workload::workload_ref() const {
+  if (kind_ != WorkloadKind::rollout) return {};
+  const JsonNode ref = object_["spec"]["workloadRef"];
+  if (!ref.is_object()) return {};
+  return {group_of(ref["apiVersion"].str()), std::string(ref["kind"].str()),
+          std::string(ref["name"].str())};
+}
+
+ObjectRef Workload::controller_owner() const { return controller_owner_of(object_); }
+
+ObjectRef controller_owner_of(JsonNode object) {
+  for (JsonNode ref : object["metadata"]["ownerReferences"].items())
+    if (ref["controller"].is_true())
+      return {group_of(ref["apiVersion"].str()), std::string(ref["kind"].str()),
+              std::string(ref["name"].str())};
+  return {};
 }
 
 Labels string_map_at(JsonNode object, std::string_view pointer) {

@@ -21,8 +21,19 @@ enum class WorkloadKind {
   replica_set,
   job,
   cron_job,
+  rollout,  ///< Argo Rollouts' Rollout (argoproj.io): a Deployment with progressive delivery
   horizontal_pod_autoscaler,
-  scale,  ///< autoscaling/v1 Scale, the body of a deployments/scale or statefulsets/scale request
+  scaled_object,  ///< KEDA's ScaledObject (keda.sh): drives an HPA it makes for its target
+  scale,  ///< autoscaling/v1 Scale, the body of a deployments/scale, statefulsets/scale or rollouts/scale request
+  custom_resource,  ///< another kind the policy names (an operator's database CR)
+};
+
+/// A reference to another object by API group, kind and name (an owner, a scale target).
+struct ObjectRef {
+  std::string group;  ///< "apps", "argoproj.io"; "" for the core group
+  std::string kind;
+  std::string name;
+  bool empty() const { return kind.empty() && name.empty(); }
 };
 
 /// A read-only view of a workload object. Holds a pointer: the object must outlive the view.
@@ -31,6 +42,8 @@ class Workload {
   /// The view of `object`, or nullopt when it is not a workload kind (Service, ConfigMap, ...).
   /// `scale_parent_kind` names the parent ("Deployment", "StatefulSet") when the object is a Scale.
   static std::optional<Workload> of(JsonNode object, std::string_view scale_parent_kind = {});
+  /// A view of any object with a kind, for rules that judge custom resources the policy names.
+  static std::optional<Workload> custom(JsonNode object);
 
   WorkloadKind kind() const { return kind_; }
   /// The object's own kind ("Deployment"); for a Scale, its parent's kind.
@@ -43,34 +56,44 @@ class Workload {
 
   bool is_scale() const { return kind_ == WorkloadKind::scale; }
   bool is_hpa() const { return kind_ == WorkloadKind::horizontal_pod_autoscaler; }
-  /// Deployment, StatefulSet, ReplicaSet: controllers whose replica count is theirs to set.
+  /// HorizontalPodAutoscaler or KEDA ScaledObject: sets another workload's replicas.
+  bool is_autoscaler() const { return is_hpa() || kind_ == WorkloadKind::scaled_object; }
+  /// Deployment, StatefulSet, ReplicaSet, Rollout: controllers whose replica count is theirs to set.
   bool has_replicas_field() const;
-  /// Kinds that run long-lived pods: Deployment, StatefulSet, DaemonSet, ReplicaSet.
+  /// Kinds that run long-lived pods: Deployment, StatefulSet, DaemonSet, ReplicaSet, Rollout.
   bool is_long_running() const;
 
   /// The replica count this object asks for: spec.replicas (absent means 1), HPA minReplicas
-  /// (absent means 1), Scale spec.replicas. nullopt for DaemonSet, Job, CronJob, or a value that is
-  /// not a non-negative integer (see replicas_malformed()).
+  /// (absent means 1), ScaledObject minReplicaCount (absent means 0), Scale spec.replicas.
+  /// nullopt for DaemonSet, Job, CronJob, or a value that is not a non-negative integer (see
+  /// replicas_malformed()).
   std::optional<std::int64_t> replicas() const;
   bool replicas_malformed() const;
-  /// JSON pointer of the replica field: /spec/replicas or /spec/minReplicas.
+  /// Whether the replica field is written (an absent one takes its default).
+  bool replicas_written() const;
+  /// JSON pointer of the replica field: /spec/replicas, /spec/minReplicas or /spec/minReplicaCount.
   std::string replicas_pointer() const;
+  /// Autoscalers only: the workload whose replicas they set (spec.scaleTargetRef; a ScaledObject's
+  /// kind defaults to Deployment).
+  ObjectRef scale_target() const;
+  /// Rollout only: the Deployment whose pod template it runs (spec.workloadRef), empty when none.
+  ObjectRef workload_ref() const;
+  /// The ownerReference marked controller: the object whose controller writes this one.
+  ObjectRef controller_owner() const;
 
   /// The pod template (CronJob: spec.jobTemplate.spec.template); absent when there is none or
   /// it is not an object.
   JsonNode pod_template() const { return pod_template_; }
   /// JSON pointer of the pod template, "" when there is none.
   std::string pod_template_pointer() const;
-  /// The pod template's labels; for a Scale, the labels parsed from status.selector.
+  /// The pod template's labels; for a Scale, the labels parsed from status.selector; for a
+  /// Rollout that reads its template from a Deployment, its selector's matchLabels.
   Labels pod_labels() const;
   /// The controller's spec.selector.matchLabels (empty when absent).
   Labels selector_labels() const;
   Labels labels() const;
   Labels annotations() const;
 
-  /// HPA only: the scaleTargetRef kind and name.
-  std::string hpa_target_kind() const;
-  std::string hpa_target_name() const;
 
  private:
   Workload(JsonNode object, WorkloadKind kind, std::string kind_name);
@@ -79,6 +102,9 @@ class Workload {
   WorkloadKind kind_;
   std::string kind_name_;
 };
+
+/// The ownerReference of `object` marked controller (empty when none).
+ObjectRef controller_owner_of(JsonNode object);
 
 /// Reads a string map at `pointer` ("/metadata/labels"); non-string values are skipped.
 Labels string_map_at(JsonNode object, std::string_view pointer);

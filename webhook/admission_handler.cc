@@ -80,8 +80,9 @@ std::string_view to_string(Endpoint e) { return e == Endpoint::mutate ? "mutate"
 
 std::string_view scale_parent_kind(const AdmissionRequest& r) {
   if (r.sub_resource != "scale") return {};
-  if (r.resource == "deployments") return "Deployment";
-  if (r.resource == "statefulsets") return "StatefulSet";
+  if (r.resource_group == "apps" && r.resource == "deployments") return "Deployment";
+  if (r.resource_group == "apps" && r.resource == "statefulsets") return "StatefulSet";
+  if (r.resource_group == "argoproj.io" && r.resource == "rollouts") return "Rollout";
   return {};
 }
 
@@ -97,8 +98,8 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   out.decision = "allowed";
 
   // What is never judged: deletions, connections, objects on their way out (finalizer removal
-  // must never be blocked), and the HPA controller's own scaling (within bounds the HPA's
-  // minReplicas, itself judged by min-replicas, sets).
+  // must never be blocked), and an autoscaler's own scaling (within bounds the HPA's or
+  // ScaledObject's minimum, itself judged by min-replicas, sets).
   if (r.operation != "CREATE" && r.operation != "UPDATE") {
     skip(out, "operation " + r.operation);
     return out;
@@ -117,10 +118,10 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
     skip(out, "subresource " + r.sub_resource);
     return out;
   }
-  if (!parent_kind.empty() && (r.requester.username == kHpaControllerUser ||
-                               r.requester.username == kControllerManagerUser)) {
-    skip(out, "scale by the HPA controller");
-    out.response.audit_annotations["scale-by-hpa-controller"] = "allowed";
+  if (!parent_kind.empty() && requester_allowed(r.requester, engine.policy().autoscalers) &&
+      !engine.policy().autoscalers.empty()) {
+    skip(out, "scale by an autoscaler");
+    out.response.audit_annotations["scale-by-autoscaler"] = "allowed";
     return out;
   }
 
@@ -166,6 +167,13 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   }
   if (ev.kind.empty()) {
     skip(out, "not a workload");
+    return out;
+  }
+  if (!ev.derived_from.empty()) {
+    // Written by its owner's controller: the owner was judged at its own admission. No patch
+    // (a changed ReplicaSet template makes the deployment controller create another), no denial.
+    out.findings = std::move(ev.findings);
+    skip(out, "written by the controller of " + ev.derived_from);
     return out;
   }
   out.environment = ev.environment.empty() ? out.environment : ev.environment;

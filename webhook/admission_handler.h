@@ -15,17 +15,13 @@ namespace haguard::webhook {
 enum class Endpoint { validate, mutate };
 std::string_view to_string(Endpoint e);
 
-/// Usernames the HPA controller sends its scale requests as.
-inline constexpr std::string_view kHpaControllerUser =
-    "system:serviceaccount:kube-system:horizontal-pod-autoscaler";
-inline constexpr std::string_view kControllerManagerUser = "system:kube-controller-manager";
-
 struct AdmissionInput {
   Endpoint endpoint = Endpoint::validate;
   std::string_view environment;  ///< from the path; "" or unknown: the policy's default
   const AdmissionRequest* request = nullptr;
   const Engine* engine = nullptr;
-  /// For a deployments/scale or statefulsets/scale request: the parent, when it was read.
+  /// For a deployments/scale, statefulsets/scale or rollouts/scale request: the parent, when it
+  /// was read.
   const json* scale_parent = nullptr;
   bool parent_lookup_configured = false;  ///< --kube-api is set
   std::string parent_lookup_error;        ///< why the parent could not be read, if it was tried
@@ -47,7 +43,8 @@ struct AdmissionOutcome {
 /// Decides one admission request.
 AdmissionOutcome handle_admission(const AdmissionInput& in);
 
-/// "Deployment" for deployments/scale, "StatefulSet" for statefulsets/scale, else "".
+/// "Deployment" for deployments/scale, "StatefulSet" for statefulsets/scale, "Rollout" for
+/// Argo Rollouts' rollouts/scale, else "".
 std::string_view scale_parent_kind(const AdmissionRequest& r);
 
 }  // namespace haguard::webhook

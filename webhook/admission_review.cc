@@ -65,7 +65,10 @@ DecodeResult decode_review(JsonNode review, bool depth_checked) {
     r.version = string_at(k, "version");
     r.kind = string_at(k, "kind");
   }
-  if (const JsonNode res = object_at(req, "resource")) r.resource = string_at(res, "resource");
+  if (const JsonNode res = object_at(req, "resource")) {
+    r.resource_group = string_at(res, "group");
+    r.resource = string_at(res, "resource");
+  }
   r.sub_resource = string_at(req, "subResource");
   r.operation = string_at(req, "operation");
   // Anything else would be skipped as "not judged", that is allowed: a malformed review must not

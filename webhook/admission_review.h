@@ -23,6 +23,7 @@ struct AdmissionRequest {
   std::string api_version;  ///< of the review: answered in kind
   std::string uid;
   std::string group, version, kind;  ///< request.kind
+  std::string resource_group;        ///< request.resource.group ("apps")
   std::string resource;              ///< request.resource.resource ("deployments")
   std::string sub_resource;          ///< "scale" for deployments/scale
   std::string operation;             ///< CREATE, UPDATE, DELETE, CONNECT

@@ -177,8 +177,11 @@ KubeClient::~KubeClient() = default;
 namespace {
 
 std::string parent_target(std::string_view kind, std::string_view ns, std::string_view name) {
-  const std::string_view resource = kind == "StatefulSet" ? "statefulsets" : "deployments";
-  std::string target = "/apis/apps/v1/namespaces/";
+  std::string target = kind == "Rollout" ? "/apis/argoproj.io/v1alpha1/namespaces/"
+                                         : "/apis/apps/v1/namespaces/";
+  const std::string_view resource = kind == "StatefulSet" ? "statefulsets"
+                                    : kind == "Rollout"    ? "rollouts"
+                                                           : "deployments";
   target.append(ns).append("/").append(resource).append("/").append(name);
   return target;
 }

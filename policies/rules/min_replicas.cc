@@ -1,4 +1,6 @@
-// min-replicas: the dApp (and any workload the policy names) runs at least N replicas.
+// min-replicas: the dApp (and any workload the policy names) runs at least N replicas. An
+// autoscaler's minimum counts for the workload it scales, and haguard never writes the replica
+// count an autoscaler owns.
 
 #include <algorithm>
 
@@ -8,15 +10,32 @@
 namespace haguard::rules {
 namespace {
 
+std::string name_of(const json& object) {
+  return object.value("/metadata/name"_json_pointer, std::string("?"));
+}
+
+/// Why a workload's own replica count is not judged here, or "" when it is.
+std::string managed_elsewhere(const Workload& w, const ObjectSet* set) {
+  if (!w.has_replicas_field() || set == nullptr) return {};
+  if (const json* a = set->autoscaler_for(w.kind_name(), w.namespace_(), w.name()))
+    return "replicas are managed by " + a->value("kind", std::string("an autoscaler")) + " " +
+           name_of(*a) + ": min-replicas is judged on its minimum";
+  if (w.kind() == WorkloadKind::deployment)
+    if (const json* r = set->rollout_for(w.namespace_(), w.name()))
+      return "its pod template is run by Rollout " + name_of(*r) +
+             " (workloadRef): min-replicas is judged on the Rollout";
+  return {};
+}
+
 class MinReplicas final : public Rule {
  public:
   std::string_view id() const override { return "min-replicas"; }
   std::string_view description() const override {
-    return "HA workloads run at least the minimum number of replicas (spec.replicas, HPA minReplicas, "
-           "and /scale requests)";
+    return "HA workloads run at least the minimum number of replicas (spec.replicas, HPA "
+           "minReplicas, KEDA minReplicaCount, and /scale requests)";
   }
   bool applies_to(const Workload& w) const override {
-    return w.has_replicas_field() || w.is_hpa() || w.is_scale();
+    return w.has_replicas_field() || w.is_autoscaler() || w.is_scale();
   }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
@@ -24,31 +43,38 @@ class MinReplicas final : public Rule {
     const std::string n = std::to_string(min);
     if (w.replicas_malformed())
       return {{Outcome::error, w.replicas_pointer(), "the replica count is not a non-negative integer"}};
-    if (w.has_replicas_field() && ctx.set) {
-      if (const json* hpa = ctx.set->hpa_for(w.kind_name(), w.namespace_(), w.name()))
-        return {{Outcome::skip, "",
-                 "replicas are managed by HorizontalPodAutoscaler " +
-                     hpa->value("/metadata/name"_json_pointer, std::string("?")) +
-                     ": min-replicas is judged on its minReplicas"}};
-    }
-    std::int64_t have = *w.replicas();
+    if (std::string why = managed_elsewhere(w, ctx.set); !why.empty()) return {{Outcome::skip, "", why}};
+    const std::int64_t have = *w.replicas();
     if (have >= min) return {};
     if (w.is_hpa())
       return {{Outcome::fail, "/spec/minReplicas",
                "minReplicas is " + std::to_string(have) + ", needs at least " + n +
                    "; set spec.minReplicas: " + n,
                true}};
+    if (w.is_autoscaler())
+      return {{Outcome::fail, "/spec/minReplicaCount",
+               "minReplicaCount is " + std::to_string(have) +
+                   (w.replicas_written() ? "" : " (unset means 0: scale to zero)") +
+                   ", needs at least " + n + "; set spec.minReplicaCount: " + n,
+               true}};
+    // Zero is a workload switched off on purpose (Argo Rollouts' workloadRef pattern, a paused
+    // environment): nothing runs, so there is nothing to keep available; said, never raised.
+    if (have == 0 && w.replicas_written())
+      return {{Outcome::warn, "/spec/replicas",
+               std::string(w.is_scale() ? "scaling to 0" : "spec.replicas is 0") +
+                   ": it runs no pods; expected when a Rollout's workloadRef runs its template, "
+                   "otherwise run at least " + n}};
     if (w.is_scale())
       return {{Outcome::fail, "/spec/replicas",
                "scaling to " + std::to_string(have) + " replica(s), needs at least " + n +
                    "; scale to " + n + " or more, or exempt the " + w.kind_name() +
                    " with the annotations haguard.dalp.io/exempt: min-replicas, "
                    "haguard.dalp.io/exempt-reason and haguard.dalp.io/exempt-until"}};
-    const bool absent = !w.object()["spec"]["replicas"];
     return {{Outcome::fail, "/spec/replicas",
              "runs " + std::to_string(have) + " replica" + (have == 1 ? "" : "s") +
-                 (absent ? " (spec.replicas unset means 1)" : "") + ", needs at least " + n +
-                 "; set spec.replicas: " + n + " or use an HPA with minReplicas >= " + n,
+                 (w.replicas_written() ? "" : " (spec.replicas unset means 1)") +
+                 ", needs at least " + n + "; set spec.replicas: " + n +
+                 " or use an autoscaler with a minimum >= " + n,
              true}};
   }
 
@@ -57,14 +83,15 @@ class MinReplicas final : public Rule {
     if (!w || w->is_scale() || !w->replicas() || w->replicas_malformed()) return false;
     const std::int64_t min = ctx.config.params.minimum;
     if (*w->replicas() >= min) return false;
-    // Never write spec.replicas of an HPA-managed workload: the HPA owns it.
-    if (w->has_replicas_field() && ctx.set && ctx.set->hpa_for(w->kind_name(), w->namespace_(), w->name()))
-      return false;
+    if (*w->replicas() == 0 && w->replicas_written() && !w->is_autoscaler()) return false;
+    // Never write the replicas of a workload an autoscaler or a Rollout runs: theirs to set.
+    if (!managed_elsewhere(*w, ctx.set).empty()) return false;
     json& spec = ensure_object(object, "spec");
-    if (w->is_hpa()) {
-      spec["minReplicas"] = min;
-      if (auto max = spec.find("maxReplicas"); max != spec.end() && max->is_number_integer() &&
-                                               max->get<std::int64_t>() < min)
+    if (w->is_autoscaler()) {
+      const bool hpa = w->is_hpa();
+      spec[hpa ? "minReplicas" : "minReplicaCount"] = min;
+      if (auto max = spec.find(hpa ? "maxReplicas" : "maxReplicaCount");
+          max != spec.end() && max->is_number_integer() && max->get<std::int64_t>() < min)
         *max = min;
     } else {
       spec["replicas"] = min;

@@ -122,9 +122,11 @@ class PodDisruptionBudget final : public SetRule {
       std::string env = i < environments.size() ? environments[i] : policy.default_environment;
       RuleContext ctx{policy, *rc, env, &set};
       if (!is_ha(*w, ctx)) continue;
+      // A Deployment whose template a Rollout runs has no pods of its own: judged on the Rollout.
+      if (w->kind() == WorkloadKind::deployment && set.rollout_for(w->namespace_(), w->name())) continue;
       std::int64_t replicas = w->replicas().value_or(1);
-      if (const json* hpa = set.hpa_for(w->kind_name(), w->namespace_(), w->name()))
-        if (auto h = Workload::of(*hpa); h && h->replicas()) replicas = *h->replicas();
+      if (const json* a = set.autoscaler_for(w->kind_name(), w->namespace_(), w->name()))
+        if (auto h = Workload::of(*a); h && h->replicas()) replicas = std::max<std::int64_t>(*h->replicas(), 1);
       auto covering = index.covering(w->namespace_(), w->pod_labels());
       if (covering.empty()) {
         out.push_back({i, {Outcome::fail, "",

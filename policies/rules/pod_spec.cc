@@ -42,10 +42,55 @@ json* mutable_pod_spec(json& object, const Workload& w) {
 
 bool is_ha(const Workload& w, const RuleContext& ctx) {
   if (auto r = w.replicas(); r && *r >= 2) return true;
-  if (ctx.set && ctx.set->hpa_for(w.kind_name(), w.namespace_(), w.name())) return true;
+  if (ctx.set && ctx.set->autoscaler_for(w.kind_name(), w.namespace_(), w.name())) return true;
   const RuleConfig* mr = ctx.policy.rule("min-replicas");
   return mr != nullptr && ctx.policy.enforcement("min-replicas", ctx.environment) != Enforcement::off &&
          !mr->targets.empty() && ctx.policy.targets(*mr, w);
+}
+
+std::vector<ContainerAt> running_containers(const Workload& w) {
+  std::vector<ContainerAt> out;
+  const JsonNode spec = pod_spec(w);
+  const std::string base = pod_spec_pointer(w);
+  const std::vector<JsonNode> containers = spec["containers"].items();
+  for (std::size_t i = 0; i < containers.size(); ++i)
+    out.push_back({containers[i], base + "/containers/" + std::to_string(i), false});
+  const std::vector<JsonNode> init = spec["initContainers"].items();
+  for (std::size_t i = 0; i < init.size(); ++i)
+    if (init[i]["restartPolicy"].equals("Always"))
+      out.push_back({init[i], base + "/initContainers/" + std::to_string(i), true});
+  return out;
+}
+
+std::vector<ContainerAt> main_containers(const Workload& w, const std::string& port) {
+  std::vector<ContainerAt> all = running_containers(w);
+  std::vector<ContainerAt> out;
+  for (const ContainerAt& c : all) {
+    if (c.native_sidecar) continue;
+    for (JsonNode p : c.container["ports"].items())
+      if (p["name"].equals(port)) {
+        out.push_back(c);
+        break;
+      }
+  }
+  if (!out.empty() || all.empty() || all.front().native_sidecar) return out;
+  const JsonNode named =
+      w.pod_template()["metadata"]["annotations"]["kubectl.kubernetes.io/default-container"];
+  if (named.is_string())
+    for (const ContainerAt& c : all)
+      if (!c.native_sidecar && c.container["name"].equals(named.str())) return {c};
+  return {all.front()};
+}
+
+bool in_own_namespace(JsonNode term, const Workload& w) {
+  // The term looks at the namespaces listed and those its namespaceSelector selects; with
+  // neither, at the pod's own. An empty selector ({}) selects every namespace.
+  const std::vector<JsonNode> namespaces = term["namespaces"].items();
+  for (JsonNode ns : namespaces)
+    if (ns.equals(w.namespace_())) return true;
+  const JsonNode selector = term["namespaceSelector"];
+  if (selector.is_object() && selector.empty()) return true;
+  return namespaces.empty() && (!selector || selector.is_null());
 }
 
 std::string describe_selector(JsonNode selector) {

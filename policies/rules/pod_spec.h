@@ -21,9 +21,29 @@ std::string pod_spec_pointer(const Workload& w);
 /// The mutable pod spec inside `object` (a copy being fixed), or nullptr.
 json* mutable_pod_spec(json& object, const Workload& w);
 
-/// Whether the workload is meant to be highly available: it asks for two or more replicas, an HPA
-/// manages it, or it is a target of the min-replicas rule.
+/// Whether the workload is meant to be highly available: it asks for two or more replicas, an
+/// autoscaler manages it, or it is a target of the min-replicas rule.
 bool is_ha(const Workload& w, const RuleContext& ctx);
+
+/// A container of the pod spec and its JSON pointer.
+struct ContainerAt {
+  JsonNode container;
+  std::string pointer;  ///< "/spec/template/spec/containers/0"
+  bool native_sidecar = false;  ///< an init container with restartPolicy: Always
+};
+
+/// The containers that run for the pod's life: `containers` and native sidecars (init containers
+/// with restartPolicy: Always), in that order. Items that are not objects are included.
+std::vector<ContainerAt> running_containers(const Workload& w);
+
+/// The containers that serve the application: those with a port named `port`; when none has
+/// one, the container the pod template's kubectl.kubernetes.io/default-container annotation names,
+/// else the first. Sidecars, ordinary or native, are not among them.
+std::vector<ContainerAt> main_containers(const Workload& w, const std::string& port);
+
+/// Whether an affinity term or spread constraint looks at the object's own namespace: no
+/// `namespaces` and no `namespaceSelector` (or an empty one, meaning all), or `namespaces` lists it.
+bool in_own_namespace(JsonNode term, const Workload& w);
 
 /// A label selector written as people read it: "app=x,tier in (a,b)".
 std::string describe_selector(JsonNode selector);

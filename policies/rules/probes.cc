@@ -1,4 +1,7 @@
-// probes: every app container has a liveness and a readiness probe.
+// probes: the containers that serve the application have a liveness and a readiness probe.
+// Which containers: by default the main ones (serving the named port, else the pod's default or
+// first container), so that sidecars a chart or mesh adds are not asked for the app's probes;
+// with `containers: all`, every container, native sidecars included.
 
 #include "policies/rules/pod_spec.h"
 #include "policies/rules/rule_list.h"
@@ -26,39 +29,48 @@ json tcp_probe(const std::string& port, bool liveness) {
   return probe;
 }
 
+std::vector<ContainerAt> judged_containers(const Workload& w, const RuleParams& params) {
+  return params.all_containers ? running_containers(w) : main_containers(w, params.port);
+}
+
 class Probes final : public Rule {
  public:
   std::string_view id() const override { return "probes"; }
   std::string_view description() const override {
-    return "every app container has a liveness and a readiness probe";
+    return "the containers serving the application have a liveness and a readiness probe";
   }
   bool applies_to(const Workload& w) const override { return w.is_long_running(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
+    if (!w.pod_template().present() && !w.workload_ref().empty())
+      return {{Outcome::skip, "",
+               "the pod template is read from " + w.workload_ref().kind + " " +
+                   w.workload_ref().name + " (workloadRef): judged there"}};
     const JsonNode containers_node = pod_spec(w)["containers"];
-    const std::string base = pod_spec_pointer(w) + "/containers";
     if (!containers_node.is_array())
-      return {{Outcome::error, base, "the pod template has no containers list"}};
-    const std::vector<JsonNode> containers = containers_node.items();
+      return {{Outcome::error, pod_spec_pointer(w) + "/containers",
+               "the pod template has no containers list"}};
     std::vector<Verdict> out;
     const std::string& port = ctx.config.params.port;
-    for (std::size_t i = 0; i < containers.size(); ++i) {
-      const JsonNode c = containers[i];
+    for (const ContainerAt& at : judged_containers(w, ctx.config.params)) {
+      const JsonNode c = at.container;
       if (!c.is_object()) {
-        out.push_back({Outcome::error, base + "/" + std::to_string(i), "container is not an object"});
+        out.push_back({Outcome::error, at.pointer, "container is not an object"});
         continue;
       }
       bool live = has_probe(c, "livenessProbe"), ready = has_probe(c, "readinessProbe");
       if (live && ready) continue;
       const JsonNode n = c["name"];
-      std::string name = n.is_string() ? std::string(n.str()) : "#" + std::to_string(i);
+      std::string name = n.is_string() ? std::string(n.str())
+                                       : "#" + at.pointer.substr(at.pointer.rfind('/') + 1);
       std::string missing = !live && !ready ? "livenessProbe and readinessProbe"
                             : !live         ? "livenessProbe"
                                             : "readinessProbe";
-      std::string path = base + "/" + std::to_string(i) + "/" + (!live ? "livenessProbe" : "readinessProbe");
+      std::string path = at.pointer + "/" + (!live ? "livenessProbe" : "readinessProbe");
       bool fixable = has_named_port(c, port);
       out.push_back({Outcome::fail, path,
-                     "container \"" + name + "\" has no " + missing +
+                     std::string(at.native_sidecar ? "sidecar" : "container") + " \"" + name +
+                         "\" has no " + missing +
                          (fixable ? "; add it (the fix adds TCP probes on port \"" + port + "\")"
                                   : "; add one, or name a container port \"" + port +
                                         "\" for a TCP probe"),
@@ -69,13 +81,14 @@ class Probes final : public Rule {
 
   bool fix(json& object, std::string_view parent_kind, const RuleContext& ctx) const override {
     auto w = Workload::of(object, parent_kind);
-    json* spec = w ? mutable_pod_spec(object, *w) : nullptr;
-    if (spec == nullptr) return false;
-    auto containers = spec->find("containers");
-    if (containers == spec->end() || !containers->is_array()) return false;
+    if (!w) return false;
+    // The pointers of the containers to fix, read before editing the copy they point into.
+    std::vector<std::string> pointers;
+    for (const ContainerAt& at : judged_containers(*w, ctx.config.params)) pointers.push_back(at.pointer);
     const std::string& port = ctx.config.params.port;
     bool changed = false;
-    for (json& c : *containers) {
+    for (const std::string& p : pointers) {
+      json& c = object[json::json_pointer(p)];
       if (!c.is_object() || !has_named_port(c, port)) continue;
       if (!has_probe(c, "livenessProbe")) c["livenessProbe"] = tcp_probe(port, true), changed = true;
       if (!has_probe(c, "readinessProbe")) c["readinessProbe"] = tcp_probe(port, false), changed = true;

@@ -1,5 +1,6 @@
-// soft-anti-affinity: a preferred pod anti-affinity term on the hostname topology whose selector
-// matches the pod's own labels, so replicas spread over nodes without blocking scheduling.
+// soft-anti-affinity: replicas spread over nodes without blocking scheduling: a preferred pod
+// anti-affinity term on the hostname topology, or a topology spread constraint on it, that selects
+// the pod's own labels in its own namespace ("use anti-affinity or topology spread rules").
 
 #include "policies/label_selector.h"
 #include "policies/rules/pod_spec.h"
@@ -15,12 +16,17 @@ class SoftAntiAffinity final : public Rule {
  public:
   std::string_view id() const override { return "soft-anti-affinity"; }
   std::string_view description() const override {
-    return "replicas spread over nodes through a preferred pod anti-affinity term on the hostname "
-           "topology that selects the pod's own labels";
+    return "replicas spread over nodes through a preferred pod anti-affinity term or a topology "
+           "spread constraint on the hostname topology that selects the pod's own labels";
   }
   bool applies_to(const Workload& w) const override { return w.has_replicas_field(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
+    if (!w.pod_template().present() && !w.workload_ref().empty())
+      return {{Outcome::skip, "",
+               "the pod template is read from " + w.workload_ref().kind + " " +
+                   w.workload_ref().name + " (workloadRef): judged there"}};
+    if (!is_ha(w, ctx)) return {{Outcome::skip, "", "not an HA workload (fewer than 2 replicas)"}};
     const std::string& key = ctx.config.params.topology_key;
     const Labels own = w.pod_labels();
     // Spelled only for a verdict: most objects get none.
@@ -30,10 +36,20 @@ class SoftAntiAffinity final : public Rule {
     bool satisfied = false;
     std::string strays;  // preferred terms on the key that do not select the pod's own labels
 
+    for (JsonNode c : pod_spec(w)["topologySpreadConstraints"].items()) {
+      if (!c["topologyKey"].equals(key)) continue;
+      auto m = selector_matches(c["labelSelector"], own);
+      if (m && *m) satisfied = true;
+    }
     const std::vector<JsonNode> preferred = anti[kPreferred].items();
     for (std::size_t i = 0; i < preferred.size(); ++i) {
       const JsonNode term = preferred[i]["podAffinityTerm"];
       if (!term["topologyKey"].equals(key)) continue;
+      if (!in_own_namespace(term, w)) {
+        strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) +
+                  " (other namespaces)";
+        continue;
+      }
       const JsonNode sel = term["labelSelector"];
       auto m = selector_matches(sel, own);
       if (!m)
@@ -41,7 +57,7 @@ class SoftAntiAffinity final : public Rule {
                  "preferred anti-affinity term #" + std::to_string(i) +
                      " has a malformed labelSelector"}};
       if (*m) satisfied = true;
-      else strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) +
+      else if (!satisfied) strays += (strays.empty() ? "" : "; ") + std::string("term #") + std::to_string(i) +
                      " (" + (sel ? describe_selector(sel) : std::string("no selector")) + ")";
     }
     const std::vector<JsonNode> required = anti[kRequired].items();
@@ -55,9 +71,10 @@ class SoftAntiAffinity final : public Rule {
       // The fix comes before the detail: admission warnings are cut at 120 characters.
       Labels sel = own_selector_labels(w);
       bool fixable = !sel.empty();
-      std::string msg = "no preferred anti-affinity term on " + key + " selects its own pods; " +
-                        (fixable ? "add a weight-1 one" : "label the pod template, then add one");
-      if (!strays.empty()) msg += " (" + strays + " does not match the pod labels)";
+      std::string msg = "no preferred anti-affinity term or spread constraint on " + key +
+                        " selects its own pods; " +
+                        (fixable ? "add a weight-1 term" : "label the pod template, then add one");
+      if (!strays.empty()) msg += " (" + strays + " does not select its own pods)";
       out.insert(out.begin(), Verdict{Outcome::fail, base() + "/" + kPreferred, msg, fixable});
     }
     return out;

@@ -8,8 +8,8 @@
 namespace haguard::rules {
 namespace {
 
-bool term_spreads(JsonNode term, const std::string& key, const Labels& own) {
-  if (!term["topologyKey"].equals(key)) return false;
+bool term_spreads(JsonNode term, const std::string& key, const Labels& own, const Workload& w) {
+  if (!term["topologyKey"].equals(key) || !in_own_namespace(term, w)) return false;
   auto m = selector_matches(term["labelSelector"], own);
   return m && *m;
 }
@@ -23,17 +23,19 @@ class ZoneSpread final : public Rule {
   bool applies_to(const Workload& w) const override { return w.has_replicas_field(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
+    if (!w.pod_template().present() && !w.workload_ref().empty())
+      return {{Outcome::skip, "", "the pod template is read from its workloadRef: judged there"}};
     if (!is_ha(w, ctx)) return {{Outcome::skip, "", "not an HA workload (fewer than 2 replicas)"}};
     const std::string& key = ctx.config.params.zone_key;
     const Labels own = w.pod_labels();
     const JsonNode spec = pod_spec(w);
     for (JsonNode c : spec["topologySpreadConstraints"].items())
-      if (term_spreads(c, key, own)) return {};
+      if (term_spreads(c, key, own, w)) return {};
     const JsonNode anti = spec["affinity"]["podAntiAffinity"];
     for (JsonNode t : anti["preferredDuringSchedulingIgnoredDuringExecution"].items())
-      if (term_spreads(t["podAffinityTerm"], key, own)) return {};
+      if (term_spreads(t["podAffinityTerm"], key, own, w)) return {};
     for (JsonNode t : anti["requiredDuringSchedulingIgnoredDuringExecution"].items())
-      if (term_spreads(t, key, own)) return {};
+      if (term_spreads(t, key, own, w)) return {};
     return {{Outcome::fail, pod_spec_pointer(w) + "/topologySpreadConstraints",
              "not spread over zones; add a topologySpreadConstraint on " + key + " selecting its pods"}};
   }

@@ -252,7 +252,8 @@ TEST_P(WebhookDeployment, RbacOnlyReadsScaleParents) {
       for (const json& r : rule.at("resources"))
         for (const json& v : rule.at("verbs"))
           grants.insert(g.get<std::string>() + "/" + r.get<std::string>() + ":" + v.get<std::string>());
-  EXPECT_EQ(grants, (std::set<std::string>{"apps/deployments:get", "apps/statefulsets:get"}));
+  EXPECT_EQ(grants, (std::set<std::string>{"apps/deployments:get", "apps/statefulsets:get",
+                                           "argoproj.io/rollouts:get"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Overlays, WebhookDeployment,

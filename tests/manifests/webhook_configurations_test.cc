@@ -2,12 +2,14 @@
 // kube-apiserver validates them and against what issue 5 asks: one entry per environment routed by
 // namespace label, its own namespace and kube-* never judged, failure policy per environment.
 
+#include <map>
 #include <set>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "policies/label_selector.h"
+#include "policies/policy.h"
 #include "tests/manifests/manifests_harness.h"
 
 namespace haguard::manifests_test {
@@ -132,8 +134,28 @@ void expect_entry_valid(const json& w, const std::string& kind, const std::strin
            {"apps", "replicasets"},
            {"apps", "deployments/scale"},
            {"apps", "statefulsets/scale"},
-           {"autoscaling", "horizontalpodautoscalers"}})
+           {"autoscaling", "horizontalpodautoscalers"},
+           {"argoproj.io", "rollouts"},
+           {"argoproj.io", "rollouts/scale"},
+           {"keda.sh", "scaledobjects"}})
     EXPECT_TRUE(covered.count(want_rule)) << want_rule.first << "/" << want_rule.second;
+  if (verb != "validate") return;
+  // Every operator resource the default policy names as a bundled service: judged on admission.
+  // Plurals as the operators' CRDs spell them.
+  const std::map<std::string, std::string> plural = {
+      {"Cluster", "clusters"},          {"postgresql", "postgresqls"},
+      {"PostgresCluster", "postgresclusters"}, {"SGCluster", "sgclusters"},
+      {"RedisFailover", "redisfailovers"}, {"Redis", "redis"},
+      {"RedisCluster", "redisclusters"}, {"RedisReplication", "redisreplications"},
+      {"Dragonfly", "dragonflies"},     {"Tenant", "tenants"}};
+  const RuleConfig* bundled = default_policy()->rule("no-bundled-stateful-services");
+  ASSERT_NE(bundled, nullptr);
+  for (const BundledService& s : bundled->params.services)
+    for (const std::string& gk : s.resources) {
+      const std::string group = gk.substr(0, gk.rfind('/')), res_kind = gk.substr(gk.rfind('/') + 1);
+      ASSERT_TRUE(plural.count(res_kind)) << "no plural known for " << gk;
+      EXPECT_TRUE(covered.count({group, plural.at(res_kind)})) << gk << " is not sent to " << env;
+    }
 }
 
 /// The webhook entries of `config` whose namespaceSelector selects a namespace with `labels`.

@@ -46,7 +46,7 @@ TEST(Workload, HpaAndScale) {
   auto w = Workload::of(h);
   EXPECT_EQ(w->replicas(), 1);  // minReplicas defaults to 1
   EXPECT_EQ(w->replicas_pointer(), "/spec/minReplicas");
-  EXPECT_EQ(w->hpa_target_name(), "dapp");
+  EXPECT_EQ(w->scale_target().name, "dapp");
   json s = json::parse(R"({"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"dapp","namespace":"p"},
       "spec":{"replicas":1},"status":{"replicas":2,"selector":"app.kubernetes.io/name=dapp"}})");
   auto sw = Workload::of(s, "Deployment");

@@ -2,7 +2,8 @@
 // webhook at its path with the expected decision, patch and warnings. One test walks them all.
 //
 // A case file is the AdmissionReview itself (so `curl -d @file` works) with one more top-level
-// key, "haguardCase": {"description", "path", "expect", optional "policy" (a file under policies/
+// key, "haguardCase": {"description", "path" (or "paths": a list, or "every" for /validate and
+// /mutate in every environment, each expected alike), "expect", optional "policy" (a file under policies/
 // beside the cases), "kube_api": true (the webhook reads /scale parents from a local HTTPS
 // stand-in) and "parent" (the object the stand-in serves)}. The test sends the review without it.
 // expect: allowed; message_contains / message_excludes; warnings_contain; no_warnings;
@@ -114,11 +115,9 @@ class Fleet {
   std::map<std::string, std::unique_ptr<TlsClient>> clients_;
 };
 
-void run_case(Fleet& fleet, const std::string& file, json review) {
-  expand_times(review);
+void run_case(Fleet& fleet, json review, const std::string& path) {
   const json c = review.at("haguardCase");
   review.erase("haguardCase");
-  const std::string path = c.at("path");
   const bool mutate = path.rfind("/mutate", 0) == 0;
   const json& expect = c.at("expect");
   const bool kube_api = c.value("kube_api", false);
@@ -176,23 +175,63 @@ void run_case(Fleet& fleet, const std::string& file, json review) {
   json m = expect_apiserver_accepts(client->request("POST", path + "?timeout=10s", again.dump()),
                                     again, true);
   EXPECT_FALSE(m["response"].contains("patch")) << "mutate is not idempotent: " << m.dump();
-  (void)file;
 }
 
-TEST(AdmissionCases, EveryCaseFile) {
+/// The paths a case is sent to: "path", or each of "paths" ("every": both endpoints in every
+/// environment of the default policy).
+std::vector<std::string> paths_of(const json& c) {
+  if (c.contains("path")) return {c["path"].get<std::string>()};
+  const json& p = c.at("paths");
+  if (p.is_array()) return p.get<std::vector<std::string>>();
+  std::vector<std::string> out;
+  for (const char* verb : {"/validate/", "/mutate/"})
+    for (const char* env : {"default", "development", "staging", "production"})
+      out.push_back(std::string(verb) + env);
+  return out;
+}
+
+std::vector<fs::path> case_files() {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(kCasesDir))
     if (e.path().extension() == ".json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
-  ASSERT_GE(files.size(), 20u) << "cases missing in " << kCasesDir;
-  Fleet fleet;
-  for (const auto& f : files) {
-    SCOPED_TRACE(f.filename().string());
-    json c = json::parse(read_text(f.string()), nullptr, false);
-    ASSERT_FALSE(c.is_discarded()) << f;
-    run_case(fleet, f.filename().string(), std::move(c));
+  return files;
+}
+
+/// One webhook fleet for the cases a process runs: started on first use, stopped after the last
+/// test (by the environment below, while gtest can still report a failure to stop).
+std::unique_ptr<Fleet> g_fleet;
+Fleet& fleet() {
+  if (!g_fleet) g_fleet = std::make_unique<Fleet>();
+  return *g_fleet;
+}
+
+class FleetEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override { g_fleet.reset(); }
+};
+[[maybe_unused]] const auto* const kFleetEnvironment =
+    ::testing::AddGlobalTestEnvironment(new FleetEnvironment);
+
+class AdmissionCases : public ::testing::TestWithParam<fs::path> {};
+
+TEST_P(AdmissionCases, AnsweredAsExpected) {
+  json c = json::parse(read_text(GetParam().string()), nullptr, false);
+  ASSERT_FALSE(c.is_discarded()) << GetParam();
+  expand_times(c);
+  for (const std::string& path : paths_of(c.at("haguardCase"))) {
+    SCOPED_TRACE(path);
+    run_case(fleet(), c, path);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Files, AdmissionCases, ::testing::ValuesIn(case_files()), [](const auto& p) {
+  std::string n = p.param.stem().string();
+  std::replace_if(n.begin(), n.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+  return n;
+});
+
+TEST(AdmissionCases, CasesArePresent) { EXPECT_GE(case_files().size(), 20u) << kCasesDir; }
 
 }  // namespace
 }  // namespace haguard::webhook::testing

@@ -234,9 +234,16 @@ TEST_F(HandlerTest, ScaleBelowMinimumWithoutKubeApiSaysHowToScaleWithAnExemption
   EXPECT_TRUE(run(scale_review(3), Endpoint::validate, "production")["response"]["allowed"].get<bool>());
 }
 
-TEST_F(HandlerTest, ScaleByTheHpaControllerIsAllowed) {
-  json res = run(scale_review(1, std::string(kHpaControllerUser)), Endpoint::validate, "production");
-  EXPECT_TRUE(res["response"]["allowed"].get<bool>());
+TEST_F(HandlerTest, ScaleByAnAutoscalerIsAllowed) {
+  for (const char* user : {"system:serviceaccount:kube-system:horizontal-pod-autoscaler",
+                           "system:kube-controller-manager", "system:serviceaccount:keda:keda-operator"}) {
+    json res = run(scale_review(1, user), Endpoint::validate, "production");
+    EXPECT_TRUE(res["response"]["allowed"].get<bool>()) << user;
+  }
+  // The same scale by anyone else is judged.
+  json res = run(scale_review(1, "system:serviceaccount:kube-system:deployment-controller"),
+                 Endpoint::validate, "production");
+  EXPECT_FALSE(res["response"]["allowed"].get<bool>());
 }
 
 TEST_F(HandlerTest, DecodeRejectsMalformedReviews) {

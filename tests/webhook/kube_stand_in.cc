@@ -46,8 +46,11 @@ KubeStandIn::~KubeStandIn() {
 
 void KubeStandIn::put(const nlohmann::json& object) {
   std::string kind = object.value("kind", "");
-  std::string resource = kind == "StatefulSet" ? "statefulsets" : "deployments";
-  std::string path = "/apis/apps/v1/namespaces/" +
+  std::string resource = kind == "StatefulSet" ? "statefulsets"
+                         : kind == "Rollout"    ? "rollouts"
+                                                : "deployments";
+  std::string path = std::string(kind == "Rollout" ? "/apis/argoproj.io/v1alpha1" : "/apis/apps/v1") +
+                     "/namespaces/" +
                      object["metadata"].value("namespace", "default") + "/" + resource + "/" +
                      object["metadata"].value("name", "");
   std::lock_guard lock(mu_);
