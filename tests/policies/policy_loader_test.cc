@@ -121,8 +121,61 @@ INSTANTIATE_TEST_SUITE_P(
         BadPolicy{"stray_comma_alone", "# a comment\n,\n",
                   "p.yaml:2: unexpected ',' outside a flow collection"},
         BadPolicy{"environments_not_list", with_spec("  environments: production\n"),
-                  "spec.environments: must be a list of strings"}),
+                  "spec.environments: must be a list of strings"},
+        BadPolicy{"controller_owner_without_group",
+                  with_spec("  environments: [a]\n  controllers:\n  - owner: Deployment\n"
+                            "    kinds: [ReplicaSet]\n    writers: {users: [x]}\n"),
+                  "p.yaml:7:12: spec.controllers[0].owner: must be written group/Kind"},
+        BadPolicy{"controller_without_writers",
+                  with_spec("  environments: [a]\n  controllers:\n  - owner: apps/Deployment\n"
+                            "    kinds: [ReplicaSet]\n    writers: {}\n"),
+                  "spec.controllers[0].writers: must name at least one writer"},
+        BadPolicy{"controller_missing_kinds",
+                  with_spec("  environments: [a]\n  controllers:\n  - owner: apps/Deployment\n"
+                            "    writers: {users: [x]}\n"),
+                  "spec.controllers[0]: missing key kinds"},
+        BadPolicy{"autoscalers_unknown_key", with_spec("  environments: [a]\n  autoscalers: {robots: [x]}\n"),
+                  "spec.autoscalers.robots: unknown key"},
+        BadPolicy{"probes_containers_unknown",
+                  with_spec("  environments: [a]\n  rules:\n    probes:\n      parameters: {containers: app}\n"),
+                  "spec.rules.probes.parameters.containers: must be main"},
+        BadPolicy{"bundled_resource_without_group",
+                  with_spec("  environments: [a]\n  rules:\n    no-bundled-stateful-services:\n"
+                            "      parameters:\n        services: [{name: pg, resources: [Cluster]}]\n"),
+                  "services[0].resources[0]: must be written group/Kind"}),
     [](const auto& p) { return std::string(p.param.name); });
+
+TEST(PolicyLoader, ControllersAndAutoscalersDefaultToWhatTheDefaultPolicyWrites) {
+  // A policy that omits the keys gets the same children and autoscalers as the default spells out,
+  // so that a custom policy never patches a Deployment's ReplicaSets.
+  PolicyLoad bare = load_policy(with_spec("  environments: [a]\n"), "p.yaml");
+  ASSERT_TRUE(bare.policy) << bare.error;
+  const Policy& d = *default_policy();
+  ASSERT_EQ(bare.policy->controllers.size(), d.controllers.size());
+  for (std::size_t i = 0; i < d.controllers.size(); ++i) {
+    const ControllerChildren &a = bare.policy->controllers[i], &b = d.controllers[i];
+    EXPECT_EQ(a.owner_group + "/" + a.owner_kind, b.owner_group + "/" + b.owner_kind);
+    EXPECT_EQ(a.kinds, b.kinds);
+    EXPECT_EQ(a.writers.users, b.writers.users);
+    EXPECT_EQ(a.writers.service_accounts, b.writers.service_accounts);
+  }
+  EXPECT_EQ(bare.policy->autoscalers.users, d.autoscalers.users);
+  EXPECT_EQ(bare.policy->autoscalers.service_accounts, d.autoscalers.service_accounts);
+  EXPECT_FALSE(d.rule("probes")->params.all_containers);
+
+  // Written, they replace the defaults.
+  PolicyLoad own = load_policy(with_spec("  environments: [a]\n  controllers:\n"
+                                         "  - owner: example.com/Canary\n    kinds: [ReplicaSet]\n"
+                                         "    writers: {serviceAccounts: ['canary:controller']}\n"
+                                         "  autoscalers: {users: [scaler]}\n"),
+                               "p.yaml");
+  ASSERT_TRUE(own.policy) << own.error;
+  ASSERT_EQ(own.policy->controllers.size(), 1u);
+  EXPECT_EQ(own.policy->controllers[0].owner_group, "example.com");
+  EXPECT_EQ(own.policy->controllers[0].owner_kind, "Canary");
+  EXPECT_EQ(own.policy->autoscalers.users, std::vector<std::string>{"scaler"});
+  EXPECT_TRUE(own.policy->autoscalers.service_accounts.empty());
+}
 
 TEST(PolicyLoader, EmptyDocumentsAroundThePolicyAreAllowed) {
   PolicyLoad l =

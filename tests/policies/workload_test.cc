@@ -57,6 +57,46 @@ TEST(Workload, HpaAndScale) {
   EXPECT_EQ(sw->pod_labels(), (Labels{{"app.kubernetes.io/name", "dapp"}}));
 }
 
+TEST(Workload, RolloutsAndScaledObjectsAreKnownByTheirGroup) {
+  json r = json::parse(R"({"apiVersion":"argoproj.io/v1alpha1","kind":"Rollout","metadata":{"name":"dapp"},
+      "spec":{"selector":{"matchLabels":{"app":"dapp"}},
+              "workloadRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"dapp-template"}}})");
+  auto w = Workload::of(r);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->kind(), WorkloadKind::rollout);
+  EXPECT_TRUE(w->has_replicas_field());
+  EXPECT_EQ(w->replicas(), 1);
+  EXPECT_FALSE(w->pod_template().present());
+  EXPECT_EQ(w->workload_ref().kind, "Deployment");
+  EXPECT_EQ(w->workload_ref().name, "dapp-template");
+  EXPECT_EQ(w->pod_labels(), (Labels{{"app", "dapp"}}));  // its selector, having no template
+  // Another project's kind of the same name is no workload.
+  EXPECT_FALSE(Workload::of(json::parse(R"({"apiVersion":"example.com/v1","kind":"Rollout"})")));
+
+  json so = json::parse(R"({"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject",
+      "spec":{"scaleTargetRef":{"name":"dapp"}}})");
+  auto k = Workload::of(so);
+  ASSERT_TRUE(k);
+  EXPECT_TRUE(k->is_autoscaler());
+  EXPECT_FALSE(k->replicas_written());
+  EXPECT_EQ(k->replicas(), 0);  // KEDA's minReplicaCount defaults to 0
+  EXPECT_EQ(k->replicas_pointer(), "/spec/minReplicaCount");
+  EXPECT_EQ(k->scale_target().kind, "Deployment");  // KEDA's default
+  EXPECT_EQ(k->scale_target().group, "apps");
+}
+
+TEST(Workload, ControllerOwnerIsTheReferenceMarkedController) {
+  json rs = json::parse(R"({"kind":"ReplicaSet","metadata":{"ownerReferences":[
+      {"apiVersion":"v1","kind":"ConfigMap","name":"x"},
+      {"apiVersion":"apps/v1","kind":"Deployment","name":"dapp","controller":true}]}})");
+  const ObjectRef o = Workload::of(rs)->controller_owner();
+  EXPECT_EQ(o.group, "apps");
+  EXPECT_EQ(o.kind, "Deployment");
+  EXPECT_EQ(o.name, "dapp");
+  rs["metadata"]["ownerReferences"][1]["controller"] = false;
+  EXPECT_TRUE(Workload::of(rs)->controller_owner().empty());
+}
+
 TEST(Workload, PointerTokens) {
   EXPECT_EQ(pointer_token("haguard.dalp.io/exempt"), "haguard.dalp.io~1exempt");
   EXPECT_EQ(pointer_token("a~b"), "a~0b");
