@@ -58,7 +58,8 @@ FlagsResult parse_flags(int argc, char** argv) {
       ->envname("HAGUARD_HEADER_TIMEOUT")
       ->capture_default_str()
       ->check(CLI::Range(1u, 3600u));
-  app.add_option("--body-timeout", f.body_timeout, "seconds to read a body once its header came")
+  app.add_option("--body-timeout", f.body_timeout,
+                 "seconds from a request's header to its answer, at most its ?timeout=")
       ->envname("HAGUARD_BODY_TIMEOUT")
       ->capture_default_str()
       ->check(CLI::Range(1u, 3600u));

@@ -26,7 +26,7 @@ struct Flags {
   double reload_interval = 2.0;   ///< seconds between checks of the cert, key and policy files
   double shutdown_grace = 5.0;    ///< seconds between SIGTERM and closing the listener
   unsigned handshake_timeout = 10;  ///< seconds for a TLS handshake
-  unsigned header_timeout = 60;     ///< seconds waiting for a request's header (idle keep-alive too)
+  unsigned header_timeout = 30;     ///< seconds waiting for a request's header (idle keep-alive too)
   unsigned body_timeout = 30;       ///< seconds reading a body once its header came
 };
 

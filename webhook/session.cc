@@ -90,12 +90,25 @@ void Session::read_header() {
 void Session::on_header(beast::error_code ec, std::size_t) {
   idle_ = false;
   if (ec) return on_read_error(ec);
+  // No call outlives its caller's deadline: kube-apiserver gives up after ?timeout= (at most
+  // 30 s) and treats the call as failed, so reading on past it only holds a slot.
+  auto budget = std::chrono::duration_cast<std::chrono::steady_clock::duration>(limits_.body);
+  if (const Route route = parse_route(parser_->get().target());
+      route.timeout && *route.timeout > std::chrono::nanoseconds(0))
+    budget = std::min(budget, std::chrono::duration_cast<std::chrono::steady_clock::duration>(*route.timeout));
+  request_deadline_ = std::chrono::steady_clock::now() + budget;
   const auto length = parser_->content_length();
   if (parser_->chunked() || (length && *length >= kLargeBodyBytes)) {
     // Read the body only with a ticket: see BodyGate. The grant comes on this thread or on the
     // one that gave a ticket back, hence the post.
     large_bodies_.acquire([self = shared_from_this()](BodyGate::Ticket ticket) {
       net::post(self->stream_.get_executor(), [self, ticket = std::move(ticket)]() mutable {
+        if (std::chrono::steady_clock::now() >= self->request_deadline_) {
+          // The caller has given up while the body waited for a slot: hand the slot on.
+          beast::get_lowest_layer(self->stream_).close();
+          self->closed_ = true;
+          return;
+        }
         self->ticket_ = std::move(ticket);
         self->read_body();
       });
@@ -106,7 +119,7 @@ void Session::on_header(beast::error_code ec, std::size_t) {
 }
 
 void Session::read_body() {
-  beast::get_lowest_layer(stream_).expires_after(limits_.body);
+  beast::get_lowest_layer(stream_).expires_at(request_deadline_);
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::on_body, shared_from_this()));
 }

@@ -35,8 +35,10 @@ using SessionSocket = net::basic_stream_socket<tcp, SessionExecutor>;
 struct SessionLimits {
   std::size_t max_body = 6 * 1024 * 1024;
   std::chrono::seconds handshake{10};
-  std::chrono::seconds idle{60};     ///< waiting for the next request's header
-  std::chrono::seconds body{30};     ///< reading a body once its header came
+  std::chrono::seconds idle{30};     ///< waiting for the next request's header
+  /// From a request's header to its answer: the body, a wait for a large-body slot and the
+  /// decision. Shortened to the request's ?timeout= (kube-apiserver's timeoutSeconds, <= 30 s).
+  std::chrono::seconds body{30};
   std::chrono::seconds write{30};
 };
 
@@ -76,6 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string wire_;  ///< the answer being written (write_response); kept while small
   const Router& router_;
   SessionLimits limits_;
+  std::chrono::steady_clock::time_point request_deadline_;  ///< of the request being read
   const std::atomic<bool>& closing_;
   BodyGate& large_bodies_;
   BodyGate::Ticket ticket_;  ///< held from before a large body is read until its answer is made

@@ -1,4 +1,4 @@
-// `haguard check` over a live cluster's dump, as `kubectl get deploy,rs,sts,ds,rollouts,hpa,
+// The workload shapes the ecosystem ships, through the CLI. `haguard check` over a live cluster's dump, as `kubectl get deploy,rs,sts,ds,rollouts,hpa,
 // scaledobjects,cronjobs,jobs,pdb -A -o json` prints it (tests/cases/cluster-dump/): objects the
 // controllers wrote (a Deployment's ReplicaSets, KEDA's HPA, a CronJob's Job, a Rollout's
 // ReplicaSet) carry no findings of their own; each finding stands once, on the owner.
@@ -76,6 +76,45 @@ TEST(ClusterDump, AChildWithoutItsControllerReferenceIsJudged) {
   (*rs)["metadata"]["ownerReferences"][0]["controller"] = false;
   const std::multiset<Key> got = check(dump);
   EXPECT_EQ(got.count({"ReplicaSet", "dapp-5d4f8b7c9", "probes"}), 1u);
+}
+
+/// Fails the test unless `objects` are the case's objects unchanged: nothing fixed, no replicas
+/// written onto the Deployment KEDA scales.
+void expect_unchanged(const std::vector<json>& objects, const json& written, const std::string& how) {
+  ASSERT_EQ(objects.size(), written.size()) << how;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    json got = objects[i];
+    if (got["metadata"].is_object()) got["metadata"].erase("annotations");
+    json want = written[i];
+    want["metadata"].erase("annotations");
+    EXPECT_EQ(got, want) << how << ": object " << i;
+    EXPECT_FALSE(objects[i]["metadata"].contains("annotations")) << how << ": " << objects[i].dump();
+  }
+  EXPECT_FALSE(objects[0]["spec"].contains("replicas")) << how;
+}
+
+TEST(WorkloadShapes, RenderAndCheckFixLeaveACompliantKedaAppAlone) {
+  // A dApp KEDA scales (no spec.replicas), with a Cloud SQL Auth Proxy sidecar and a pg_dump
+  // CronJob: compliant in production as written; render and check --fix change nothing.
+  const std::string file = std::string(HAGUARD_CASES_DIR) + "/shapes/keda-dapp-with-sidecar-and-backup.json";
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const json written = json::parse(ss.str());
+
+  FakeRepo repo;
+  repo.write("apps/dalp/main.jsonnet", ss.str());
+  json params = json::array({{{"name", "environment"}, {"string", "production"}}});
+  ProcResult r = run_process({haguard_binary(), "render"}, to_env_list(cmp_environment("apps/dalp", params)),
+                             repo.root() + "/apps/dalp");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_unchanged(parse_argocd_stream(r.out), written, "render");
+
+  ProcResult c = run_process({haguard_binary(), "check", "-e", "production", "--fix", file}, {}, "/");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  std::vector<json> fixed;
+  for (const json& o : parse_argocd_stream(c.out)) fixed.push_back(o);
+  expect_unchanged(fixed, written, "check --fix");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -373,6 +374,33 @@ TEST_F(BadInputTest, SlowClientIsCutOffByTheDeadlines) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, seconds(12)) << phase.name;
   }
   expect_still_serving();
+}
+
+TEST(BadInputDeadline, ABodyIsReadNoLongerThanTheCallersTimeout) {
+  // kube-apiserver gives up on a call after ?timeout= (its timeoutSeconds, at most 30 s): with a
+  // --body-timeout of 60 s, a body trickling in for a call of ?timeout=1s is cut off after 1 s.
+  const std::string dir = make_temp_dir("haguard-deadline");
+  CertFiles certs = make_certs(dir + "/certs");
+  WebhookProcess p({"--tls-cert", certs.cert, "--tls-key", certs.key, "--threads", "2",
+                    "--body-timeout", "60", "--shutdown-grace", "0"},
+                   certs.ca);
+  std::string error;
+  ASSERT_TRUE(p.start(&error)) << error;
+  const std::string body = review_of("deadline-1", compliant_dapp(1)).dump();
+  for (const char* timeout : {"1s", "2s"}) {
+    const std::string request =
+        http_request("POST", std::string("/validate/production?timeout=") + timeout, body);
+    RawConnection c(p.port(), p.client_options());
+    ASSERT_EQ(c.connect(), "");
+    ASSERT_TRUE(c.send(request.substr(0, request.find("\r\n\r\n") + 4)));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.wait_closed(seconds(10))) << timeout << ": the connection is still open";
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_LT(waited, seconds(std::atoi(timeout) + 2)) << timeout;
+    EXPECT_GE(waited, milliseconds(std::atoi(timeout) * 1000 - 200)) << timeout;
+  }
+  EXPECT_EQ(p.stop(), 0) << p.log();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(BadInputTest, TimeoutQueryParameter) {
