@@ -376,16 +376,29 @@ TEST_F(BadInputTest, SlowClientIsCutOffByTheDeadlines) {
   expect_still_serving();
 }
 
+/// A webhook of its own, with certificates in `dir` and `extra` flags; null (with the test
+/// failed) when it does not start.
+std::unique_ptr<WebhookProcess> start_own_webhook(const std::string& dir, std::vector<std::string> extra) {
+  CertFiles certs = make_certs(dir + "/certs");
+  std::vector<std::string> args = {"--tls-cert", certs.cert, "--tls-key", certs.key, "--threads", "2",
+                                   "--shutdown-grace", "0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<WebhookProcess>(args, certs.ca);
+  std::string error;
+  if (!p->start(&error)) {
+    ADD_FAILURE() << error;
+    return nullptr;
+  }
+  return p;
+}
+
 TEST(BadInputDeadline, ABodyIsReadNoLongerThanTheCallersTimeout) {
   // kube-apiserver gives up on a call after ?timeout= (its timeoutSeconds, at most 30 s): with a
   // --body-timeout of 60 s, a body trickling in for a call of ?timeout=1s is cut off after 1 s.
   const std::string dir = make_temp_dir("haguard-deadline");
-  CertFiles certs = make_certs(dir + "/certs");
-  WebhookProcess p({"--tls-cert", certs.cert, "--tls-key", certs.key, "--threads", "2",
-                    "--body-timeout", "60", "--shutdown-grace", "0"},
-                   certs.ca);
-  std::string error;
-  ASSERT_TRUE(p.start(&error)) << error;
+  auto started = start_own_webhook(dir, {"--body-timeout", "60"});
+  ASSERT_TRUE(started);
+  WebhookProcess& p = *started;
   const std::string body = review_of("deadline-1", compliant_dapp(1)).dump();
   for (const char* timeout : {"1s", "2s"}) {
     const std::string request =
@@ -490,12 +503,9 @@ TEST(ManyConnections, ThousandIdleConnections) {
   if (lim.rlim_cur < 2200) GTEST_SKIP() << "RLIMIT_NOFILE " << lim.rlim_cur << " is too low";
 
   const std::string dir = make_temp_dir("haguard-idle");
-  CertFiles certs = make_certs(dir + "/certs");
-  WebhookProcess p({"--tls-cert", certs.cert, "--tls-key", certs.key, "--threads", "2",
-                    "--header-timeout", "60", "--shutdown-grace", "0"},
-                   certs.ca);
-  std::string error;
-  ASSERT_TRUE(p.start(&error)) << error;
+  auto started = start_own_webhook(dir, {"--header-timeout", "60"});
+  ASSERT_TRUE(started);
+  WebhookProcess& p = *started;
   std::this_thread::sleep_for(milliseconds(200));  // the readiness probe's connection closes
   const int baseline = fd_count(p.pid());
   ASSERT_GT(baseline, 0);
@@ -533,12 +543,9 @@ TEST(ManyConnections, ThousandIdleConnections) {
 
 TEST(ManyConnections, IdleConnectionsClosedByTheHeaderDeadline) {
   const std::string dir = make_temp_dir("haguard-idle");
-  CertFiles certs = make_certs(dir + "/certs");
-  WebhookProcess p({"--tls-cert", certs.cert, "--tls-key", certs.key, "--threads", "2",
-                    "--header-timeout", "1", "--handshake-timeout", "1", "--shutdown-grace", "0"},
-                   certs.ca);
-  std::string error;
-  ASSERT_TRUE(p.start(&error)) << error;
+  auto started = start_own_webhook(dir, {"--header-timeout", "1", "--handshake-timeout", "1"});
+  ASSERT_TRUE(started);
+  WebhookProcess& p = *started;
   std::this_thread::sleep_for(milliseconds(200));
   const int baseline = fd_count(p.pid());
   std::vector<std::unique_ptr<RawConnection>> idle;
