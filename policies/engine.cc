@@ -180,7 +180,9 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
 
   // An autoscaler is a target of the rules that target the workload it scales.
   std::optional<Workload> scaled;
-  if (w->is_autoscaler() && ctx.set) {
+  if (w->is_autoscaler() && ctx.scale_target) {
+    scaled = Workload::of(*ctx.scale_target);
+  } else if (w->is_autoscaler() && ctx.set) {
     const ObjectRef t = w->scale_target();
     if (const json* target = ctx.set->find(t.kind, ev.namespace_, t.name)) scaled = Workload::of(*target);
   }

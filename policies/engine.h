@@ -59,6 +59,8 @@ struct EvalContext {
   const ObjectSet* set = nullptr;       ///< the other objects, for HPA awareness
   std::string_view scale_parent_kind;   ///< "Deployment"/"StatefulSet" when the object is a Scale
   const json* scale_parent = nullptr;   ///< the Scale's parent when known: exemptions live there
+  /// An HPA's or ScaledObject's target when the caller read it (else found in `set`, if any).
+  const json* scale_target = nullptr;
 };
 
 struct FixResult {

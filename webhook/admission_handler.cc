@@ -78,6 +78,15 @@ void skip(AdmissionOutcome& out, std::string reason) {
 
 std::string_view to_string(Endpoint e) { return e == Endpoint::mutate ? "mutate" : "validate"; }
 
+std::pair<std::string_view, std::string> autoscaler_target(const AdmissionRequest& r) {
+  const auto w = r.object ? Workload::of(r.object) : std::nullopt;
+  if (!w || !w->is_autoscaler()) return {};
+  const ObjectRef t = w->scale_target();
+  for (std::string_view kind : {"Deployment", "StatefulSet", "Rollout"})
+    if (t.kind == kind && !t.name.empty()) return {kind, t.name};
+  return {};
+}
+
 std::string_view scale_parent_kind(const AdmissionRequest& r) {
   if (r.sub_resource != "scale") return {};
   if (r.resource_group == "apps" && r.resource == "deployments") return "Deployment";
@@ -145,6 +154,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   ctx.requester = &r.requester;
   ctx.scale_parent_kind = parent_kind;
   ctx.scale_parent = in.scale_parent;
+  ctx.scale_target = in.autoscaler_target;
 
   Evaluation ev;
   if (in.endpoint == Endpoint::mutate) {

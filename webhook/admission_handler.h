@@ -23,6 +23,8 @@ struct AdmissionInput {
   /// For a deployments/scale, statefulsets/scale or rollouts/scale request: the parent, when it
   /// was read.
   const json* scale_parent = nullptr;
+  /// For an HPA or ScaledObject: the workload it scales, when it was read (--kube-api).
+  const json* autoscaler_target = nullptr;
   bool parent_lookup_configured = false;  ///< --kube-api is set
   std::string parent_lookup_error;        ///< why the parent could not be read, if it was tried
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
@@ -42,6 +44,10 @@ struct AdmissionOutcome {
 
 /// Decides one admission request.
 AdmissionOutcome handle_admission(const AdmissionInput& in);
+
+/// For an HPA or KEDA ScaledObject review: the kind and name of the workload it scales, when it
+/// is one the webhook can read (Deployment, StatefulSet, Rollout); else empty.
+std::pair<std::string_view, std::string> autoscaler_target(const AdmissionRequest& r);
 
 /// "Deployment" for deployments/scale, "StatefulSet" for statefulsets/scale, "Rollout" for
 /// Argo Rollouts' rollouts/scale, else "".

@@ -1,6 +1,7 @@
 #include "webhook/routes.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "webhook/admission_handler.h"
 #include "webhook/heap.h"
@@ -183,13 +184,19 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
   in.request = &request;
   in.engine = engine.get();
   in.parent_lookup_configured = deps_.kube != nullptr;
+  // What is read from the API: a /scale request's parent (its exemptions and labels), or the
+  // workload an HPA or ScaledObject scales (the policy's selectors judge the autoscaler by it).
   ParentResult parent;
-  const std::string_view parent_kind = scale_parent_kind(request);
-  if (!parent_kind.empty() && deps_.kube && request.object &&
+  std::string_view parent_kind = scale_parent_kind(request);
+  std::string name = request.name;
+  const bool autoscaler = parent_kind.empty() && request.sub_resource.empty();
+  if (autoscaler) {
+    std::tie(parent_kind, name) = autoscaler_target(request);
+  } else if (name.empty()) {
+    name = std::string(request.object["metadata"]["name"].str());
+  }
+  if (!parent_kind.empty() && deps_.kube && request.object && !name.empty() &&
       (request.operation == "UPDATE" || request.operation == "CREATE")) {
-    std::string name = request.name.empty()
-                           ? std::string(request.object["metadata"]["name"].str())
-                           : request.name;
     if (auto hit = deps_.kube->cached_parent(parent_kind, request.namespace_, name))
       parent = std::move(*hit);
     else if (!may_block)
@@ -201,10 +208,10 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
                                 : parent.not_found     ? "not_found"
                                 : parent.cached        ? "cached"
                                                        : "found");
-    if (parent.object) in.scale_parent = &*parent.object;
+    if (parent.object) (autoscaler ? in.autoscaler_target : in.scale_parent) = &*parent.object;
     if (!parent.error.empty()) {
-      in.parent_lookup_error = parent.error;
-      log_event(spdlog::level::warn, "scale parent lookup failed",
+      if (!autoscaler) in.parent_lookup_error = parent.error;
+      log_event(spdlog::level::warn, autoscaler ? "autoscaler target lookup failed" : "scale parent lookup failed",
                 {{"uid", request.uid}, {"kind", parent_kind}, {"namespace", request.namespace_},
                  {"name", name}, {"error", parent.error}});
     }
