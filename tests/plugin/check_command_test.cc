@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,6 +97,13 @@ class CheckTest : public ::testing::Test {
   fs::path dir_;
 };
 
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  for (std::istringstream in(text); lines.emplace_back(), std::getline(in, lines.back());) {
+  }
+  return lines;
+}
+
 /// The findings of `report` for object `name` and rule `rule`.
 std::vector<json> findings(const json& report, std::string_view name, std::string_view rule) {
   std::vector<json> out;
@@ -166,18 +174,16 @@ TEST_F(CheckTest, CorpusParsesCompletelyInEveryEnvironment) {
 TEST_F(CheckTest, ArgoCdFindingsNameTheRightObjects) {
   const std::string file = corpus("argo-cd-namespace-install.yaml");
   json prod = check_json({"-e", "production", file}, 1);
-  // Every finding has the documented fields, and its line starts a document of its kind.
-  const std::string text = slurp(file);
-  std::vector<std::string> lines;
-  for (std::istringstream in(text); lines.emplace_back(), std::getline(in, lines.back());) {
-  }
+  // Every finding has the documented fields, and its object_line starts a document of its kind.
+  const std::vector<std::string> lines = lines_of(slurp(file));
   for (const json& f : prod["findings"]) {
     for (const char* key : {"rule", "outcome", "enforcement", "environment", "kind", "namespace",
-                            "name", "file", "document", "path", "message", "fixable", "exemption"})
+                            "name", "file", "document", "line", "column", "object_line", "path",
+                            "message", "fixable", "exemption"})
       ASSERT_TRUE(f.contains(key)) << key << " in " << f.dump();
-    EXPECT_EQ(f["file"], file);
+    EXPECT_EQ(f["file"], fs::absolute(file).lexically_normal().string());  // outside the root
     EXPECT_EQ(f["environment"], "production");
-    const int line = f["line"];
+    const int line = f["object_line"];
     ASSERT_GT(line, 0);
     EXPECT_TRUE(line == 1 || lines[line - 2] == "---") << f.dump();
     EXPECT_EQ(lines[line - 1 + 1], "kind: " + f["kind"].get<std::string>()) << f.dump();
@@ -188,7 +194,9 @@ TEST_F(CheckTest, ArgoCdFindingsNameTheRightObjects) {
   EXPECT_EQ(redis[0]["outcome"], "fail");
   EXPECT_EQ(redis[0]["blocking"], true);
   EXPECT_EQ(redis[0]["document"], 39);
-  EXPECT_EQ(redis[0]["line"], 1360);
+  EXPECT_EQ(redis[0]["object_line"], 1360);
+  EXPECT_EQ(redis[0]["line"], 1405);  // its image: line
+  EXPECT_EQ(redis[0]["column"], 9);
   json staging = check_json({"-e", "staging", file}, 0);
   EXPECT_TRUE(findings(staging, "argocd-redis", "no-bundled-stateful-services").empty());
   EXPECT_FALSE(findings(staging, "argocd-dex-server", "probes").empty());
@@ -264,10 +272,17 @@ TEST_F(CheckTest, MalformedDocumentIsReportedWithItsLineAndTheRestIsChecked) {
   EXPECT_LE(j["errors"][0]["line"].get<int>(), 28);
   EXPECT_EQ(j["summary"]["objects"], 3);  // the documents around it are still checked
   EXPECT_FALSE(findings(j, "dapp", "min-replicas").empty());
-  // Text output names file, document and line.
+  // The error goes to stderr with file, document and line, whatever the format; stdout has the
+  // report alone.
+  for (const char* format : {"text", "json", "sarif", "junit"}) {
+    Result t = haguard({"check", "-o", format, (dir_ / "bad.yaml").string()});
+    EXPECT_EQ(t.code, 2);
+    EXPECT_NE(t.err.find("bad.yaml: document 1 (line "), std::string::npos) << t.err;
+    EXPECT_EQ(t.err.find("min-replicas"), std::string::npos) << t.err;
+  }
   Result t = haguard({"check", (dir_ / "bad.yaml").string()});
-  EXPECT_EQ(t.code, 2);
-  EXPECT_NE(t.out.find("bad.yaml: document 1 (line "), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("document 1 (line"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("1 input error (on stderr)"), std::string::npos) << t.out;
 }
 
 TEST_F(CheckTest, DirectoryWalkIsRecursiveSortedAndFiltered) {
@@ -411,9 +426,37 @@ TEST_F(CheckTest, JunitIsWellFormedWithFailuresForBlockingFindings) {
     return n;
   };
   EXPECT_EQ(count("<testsuite "), 2u);
-  EXPECT_EQ(count("<testcase "), 3u + 35u);
-  EXPECT_GE(count("<failure "), 1u);
-  EXPECT_NE(r.out.find("name=\"Deployment prod/dapp\""), std::string::npos);
+  // One test case per object and rule evaluated, no two with one name: prod/dapp (production, a
+  // dApp) gets all eight rules; a demo Deployment outside production the three that apply to any
+  // workload there.
+  std::set<std::string> names;
+  for (std::size_t p = r.out.find("<testcase "); p != std::string::npos;
+       p = r.out.find("<testcase ", p + 1)) {
+    const std::size_t name = r.out.find(" name=\"", p) + 7;
+    EXPECT_TRUE(names.insert(r.out.substr(name, r.out.find('"', name) - name)).second);
+  }
+  EXPECT_EQ(names.size(), count("<testcase "));
+  for (const char* rule : {"min-replicas", "probes", "soft-anti-affinity",
+                           "no-bundled-stateful-services", "resources", "zone-spread",
+                           "rolling-update", "pod-disruption-budget"})
+    EXPECT_EQ(names.count("Deployment prod/dapp: " + std::string(rule)), 1u) << rule;
+  std::set<std::string> adservice;
+  for (const std::string& n : names)
+    if (n.starts_with("Deployment adservice: ")) adservice.insert(n.substr(22));
+  EXPECT_EQ(adservice, (std::set<std::string>{"probes", "soft-anti-affinity", "resources"}));
+  // Blocking in production: min-replicas, probes (two containers: one failure), anti-affinity.
+  EXPECT_EQ(count("<failure "), 3u);
+  for (const char* rule : {"min-replicas", "probes", "soft-anti-affinity"}) {
+    const std::size_t at = r.out.find("name=\"Deployment prod/dapp: " + std::string(rule) + "\"");
+    ASSERT_NE(at, std::string::npos) << rule;
+    const std::string testcase = r.out.substr(at, r.out.find("</testcase>", at) - at);
+    EXPECT_NE(testcase.find("<failure type=\"" + std::string(rule) + "\""), std::string::npos)
+        << testcase;
+  }
+  // The failure carries the finding, container named.
+  const std::size_t probes = r.out.find("name=\"Deployment prod/dapp: probes\"");
+  const std::string testcase = r.out.substr(probes, r.out.find("</testcase>", probes) - probes);
+  EXPECT_NE(testcase.find("container &quot;dapp&quot;"), std::string::npos) << testcase;
 }
 
 TEST_F(CheckTest, TextIsGroupedByObjectAndEndsWithASummary) {
