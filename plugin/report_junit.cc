@@ -85,7 +85,7 @@ struct Suite {
 /// One object's findings of one rule, as one test case.
 void add_testcase(Suite& suite, const ObjectResult& o, const std::vector<std::size_t>& findings) {
   const Finding& first = o.findings[findings.front()];
-  std::string blocking, out, exempted;
+  std::string blocking, out, exempted, message;
   bool error = false;
   int line = o.document->line;
   bool located = false;
@@ -97,6 +97,7 @@ void add_testcase(Suite& suite, const ObjectResult& o, const std::vector<std::si
                        std::string(to_string(f.enforcement)) + ": " + f.message;
     if (is_blocking(f)) {
       error = error || f.outcome == Outcome::error;
+      if (blocking.empty()) message = f.message;
       blocking += (blocking.empty() ? "" : "\n") + text;
     } else if (f.outcome == Outcome::skip) {
       exempted += (exempted.empty() ? "" : "; ") + f.exemption;
@@ -118,7 +119,6 @@ void add_testcase(Suite& suite, const ObjectResult& o, const std::vector<std::si
   if (!blocking.empty()) {
     const char* element = error ? "error" : "failure";
     ++(error ? suite.errors : suite.failures);
-    const std::string message = blocking.substr(0, blocking.find('\n'));
     suite.body += std::string("      <") + element + " type=\"" + xml_escape(first.rule) +
                   "\" message=\"" + xml_escape(message) + "\">" + xml_escape(blocking) + "</" +
                   element + ">\n";

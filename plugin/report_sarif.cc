@@ -102,7 +102,13 @@ json rule_descriptor(std::string_view id, std::string_view description) {
                {"defaultConfiguration", {{"level", "warning"}}}};
   RuleHelp help = rule_help(id);
   if (!help.markdown.empty()) {
-    rule["help"] = {{"text", help.markdown}, {"markdown", help.markdown}};
+    // The plain text: the guide's paragraphs without their line wrapping.
+    std::string text = help.markdown;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n' && (i + 1 == text.size() || text[i + 1] != '\n') &&
+          (i == 0 || text[i - 1] != '\n'))
+        text[i] = ' ';
+    rule["help"] = {{"text", text}, {"markdown", help.markdown}};
     rule["helpUri"] = help.uri;
   }
   return rule;
