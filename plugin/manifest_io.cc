@@ -382,15 +382,15 @@ int last_content_line(std::string_view piece, std::size_t pos, int pos_line) {
 }
 
 /// The 1-based line and column at which to report a yaml-cpp error in `piece` (which starts at
-/// 0-based line `base`). yaml-cpp marks where it gave up, which for a collection never closed or a
-/// quote never ended is the end of the input, a line or more past the problem: report where the
-/// collection opens, or else the last line of content.
+/// 0-based line `base`). yaml-cpp marks where it gave up, which for a flow collection never closed
+/// is wherever the next token happens to be, often the end of the input a line or more past the
+/// problem: report where the collection opens. An error found at the end of the input is reported
+/// on the last line of content.
 std::pair<int, int> error_position(const YAML::Exception& e, const JsonBuilder& builder,
                                    std::string_view piece, int base) {
   if (e.mark.is_null()) return {base + 1, 0};
   const std::string& m = e.msg;
-  if (m == YAML::ErrorMsg::END_OF_SEQ_FLOW || m == YAML::ErrorMsg::END_OF_MAP_FLOW ||
-      m == YAML::ErrorMsg::END_OF_SEQ || m == YAML::ErrorMsg::END_OF_MAP) {
+  if (m == YAML::ErrorMsg::END_OF_SEQ_FLOW || m == YAML::ErrorMsg::END_OF_MAP_FLOW) {
     if (const YAML::Mark* open = builder.innermost_open())
       return {base + open->line + 1, open->column + 1};
   }
