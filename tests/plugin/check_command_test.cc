@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <tuple>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -67,6 +70,7 @@ class CheckTest : public ::testing::Test {
       int fo = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       int fe = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fi < 0 || fo < 0 || fe < 0) _exit(127);
+      if (!cwd_.empty() && chdir(cwd_.c_str()) != 0) _exit(127);
       dup2(fi, 0), dup2(fo, 1), dup2(fe, 2);
       execv(argv[0], argv.data());
       _exit(127);
@@ -95,6 +99,7 @@ class CheckTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  fs::path cwd_;  ///< where haguard runs, when set
 };
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -502,6 +507,196 @@ TEST_F(CheckTest, FixWritesCompliantManifests) {
   Result again = haguard({"check", "--fix", (dir_ / "fixed.yaml").string()});
   EXPECT_EQ(again.code, 0);
   EXPECT_EQ(again.out, fixed.out);
+}
+
+TEST_F(CheckTest, EmptyInputIsAnInputErrorUnlessAllowed) {
+  spit(dir_ / "empty.yaml", "");
+  spit(dir_ / "comments.yaml", "# nothing rendered\n---\n---\n");
+  spit(dir_ / "list.json", R"({"apiVersion": "v1", "items": [], "kind": "List"})");
+  fs::create_directories(dir_ / "nodir");
+  spit(dir_ / "nodir" / "README.md", "not a manifest");
+  spit(dir_ / "ok.yaml", dapp_in("a"));
+  struct Case {
+    std::vector<std::string> args;
+    std::string stdin_text, named, says;
+  };
+  for (const Case& c : {
+           Case{{"-"}, "", "-", "no object on standard input"},
+           Case{{"-"}, "\n# helm printed nothing\n", "-", "no object on standard input"},
+           Case{{(dir_ / "empty.yaml").string()}, "", "empty.yaml", "no object in this input"},
+           Case{{(dir_ / "comments.yaml").string()}, "", "comments.yaml", "no object"},
+           Case{{(dir_ / "list.json").string()}, "", "list.json", "no object"},
+           Case{{(dir_ / "nodir").string()}, "", "nodir", "no manifest file"},
+           // One empty input among good ones is still an error.
+           Case{{(dir_ / "ok.yaml").string(), "-"}, "", "-", "no object on standard input"},
+       }) {
+    SCOPED_TRACE(c.args.back());
+    for (const char* format : {"text", "json", "sarif", "junit"}) {
+      std::vector<std::string> args = {"check", "-o", format};
+      args.insert(args.end(), c.args.begin(), c.args.end());
+      Result r = haguard(args, c.stdin_text);
+      EXPECT_EQ(r.code, 2) << format << r.out;
+      EXPECT_NE(r.err.find(c.named + ": " + c.says), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("--allow-empty"), std::string::npos) << r.err;
+      args.insert(args.begin() + 1, "--allow-empty");
+      Result allowed = haguard(args, c.stdin_text);
+      EXPECT_EQ(allowed.code, 0) << format << allowed.err;
+      EXPECT_EQ(allowed.err, "") << format;
+    }
+  }
+  // The JSON report names the empty input among its errors.
+  json j = check_json({"-"}, 2, "");
+  ASSERT_EQ(j["errors"].size(), 1u);
+  EXPECT_EQ(j["errors"][0]["file"], "-");
+  // A broken input is not also called empty.
+  spit(dir_ / "bad.yaml", "a: [\n");
+  Result bad = haguard({"check", (dir_ / "bad.yaml").string()});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err.find("empty input"), std::string::npos) << bad.err;
+}
+
+TEST_F(CheckTest, StdinHasOneNameInEveryFormatAndNoFileShadowsIt) {
+  // Files really called "stdin" and "-", read beside standard input.
+  spit(dir_ / "stdin", dapp_in("from-file"));
+  spit(dir_ / "-", dapp_in("from-dash-file"));
+  cwd_ = dir_;
+  const std::string piped = dapp_in("from-pipe");
+  json j = check_json({"-e", "production", "-", "stdin", "./-"}, 1, piped);
+  std::map<std::string, std::string> file_of;  // namespace -> file
+  for (const json& f : j["findings"]) file_of[f["namespace"]] = f["file"];
+  EXPECT_EQ(file_of["from-pipe"], "-");
+  EXPECT_EQ(file_of["from-file"], "stdin");
+  EXPECT_EQ(file_of["from-dash-file"], "./-");
+
+  Result sarif = haguard({"check", "-o", "sarif", "-e", "production", "-", "stdin", "./-"}, piped);
+  std::map<std::string, json> location_of;
+  const json log = json::parse(sarif.out);
+  for (const json& r : log["runs"][0]["results"])
+    location_of[r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]] =
+        r["locations"][0]["physicalLocation"]["artifactLocation"];
+  EXPECT_EQ(location_of["Deployment from-pipe/dapp"], (json{{"uri", "-"}}));
+  EXPECT_EQ(location_of["Deployment from-file/dapp"],
+            (json{{"uri", "stdin"}, {"uriBaseId", "%SRCROOT%"}}));
+  EXPECT_EQ(location_of["Deployment from-dash-file/dapp"],
+            (json{{"uri", "./-"}, {"uriBaseId", "%SRCROOT%"}}));
+
+  Result junit = haguard({"check", "-o", "junit", "-"}, piped);
+  EXPECT_NE(junit.out.find("<testsuite name=\"-\""), std::string::npos) << junit.out;
+  EXPECT_NE(junit.out.find("<testcase classname=\"-\""), std::string::npos) << junit.out;
+  Result text = haguard({"check", "-"}, piped);
+  EXPECT_TRUE(text.out.starts_with("-\n  Deployment from-pipe/dapp")) << text.out;
+}
+
+/// RFC 3339 UTC time a week from now: an exemption expiry the default policy accepts.
+std::string in_a_week() {
+  const std::time_t t = std::time(nullptr) + 7 * 24 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+TEST_F(CheckTest, TextEscapesWhatTheManifestSays) {
+  // An escape sequence that would recolour the terminal and a bidi override that would reorder
+  // the line, in a name and in an exemption reason.
+  std::string doc = dapp_in("prod");
+  doc.replace(doc.find("name: dapp"), 10, "name: \"da\\e[31mpp\\u202Egnp.exe\\u0085\"");
+  doc.replace(doc.find("  labels:"), 9,
+              "  annotations:\n    haguard.dalp.io/exempt: probes\n"
+              "    haguard.dalp.io/exempt-reason: \"CHG-1\\r\\e]0;owned\\a\"\n"
+              "    haguard.dalp.io/exempt-until: \"" + in_a_week() + "\"\n  labels:");
+  spit(dir_ / "esc.yaml", doc);
+  spit(dir_ / "bad\x1b[2J.yaml", "a: [\n");
+  Result r = haguard({"check", (dir_ / "esc.yaml").string(), (dir_ / "bad\x1b[2J.yaml").string()});
+  for (const std::string* s : {&r.out, &r.err})
+    for (char c : *s)
+      EXPECT_FALSE((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+          << "raw control character " << int(c) << " in:\n" << *s;
+  EXPECT_EQ(r.out.find("\u202E"), std::string::npos);  // the raw override, as UTF-8
+  EXPECT_EQ(r.out.find("\xE2\x80\xAE"), std::string::npos);
+  EXPECT_NE(r.out.find("da\\x1B[31mpp\\u{202E}gnp.exe\\u{0085}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CHG-1\\r\\x1B]0;owned\\x07"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("bad\\x1B[2J.yaml"), std::string::npos) << r.err;
+  // Machine formats keep the text as it is (JSON escapes it its own way).
+  json j = check_json({(dir_ / "esc.yaml").string()}, 0);
+  EXPECT_EQ(j["findings"][0]["name"], "da\x1b[31mpp\u202Egnp.exe\u0085");
+}
+
+/// The deepest prefix of `pointer` that exists in `object`, and its last token.
+std::pair<std::string, std::string> deepest_existing(const json& object, const std::string& pointer) {
+  std::string existing, token;
+  for (std::size_t at = 0; at < pointer.size();) {
+    const std::size_t next = std::min(pointer.find('/', at + 1), pointer.size());
+    const std::string candidate = pointer.substr(0, next);
+    if (!object.contains(json::json_pointer(candidate))) break;
+    existing = candidate;
+    token = pointer.substr(at + 1, next - at - 1);
+    at = next;
+  }
+  for (std::size_t p; (p = token.find("~1")) != std::string::npos;) token.replace(p, 2, "/");
+  for (std::size_t p; (p = token.find("~0")) != std::string::npos;) token.replace(p, 2, "~");
+  return {existing, token};
+}
+
+TEST_F(CheckTest, EveryFindingPointsAtItsFieldOrTheNearestOneThatExists) {
+  // Checked independently of the locator: the object as parsed says which part of the path
+  // exists; the text at the reported line and column must be that member's key, or that item.
+  std::size_t checked = 0;
+  std::set<std::tuple<std::string, std::string, int, int>> places;
+  std::vector<std::string> files;
+  for (const char* name : {"argo-cd-namespace-install.yaml", "ingress-nginx-deploy.yaml",
+                           "microservices-demo.yaml"})
+    files.push_back(corpus(name));
+  for (const auto& e : fs::directory_iterator(fs::path(HAGUARD_CASES_DIR) / "upstream/kube-prometheus"))
+    files.push_back(e.path().string());
+  for (const std::string& file : files) {
+    const std::vector<std::string> lines = lines_of(slurp(file));
+    const auto docs = haguard::plugin::read_manifests(slurp(file), file).documents;
+    Result r = haguard({"check", "-o", "json", "-e", "production", file});
+    ASSERT_NE(r.code, 2) << r.err;
+    const json report = json::parse(r.out);
+    for (const json& f : report["findings"]) {
+      SCOPED_TRACE(f.dump());
+      const json* object = nullptr;
+      for (const auto& d : docs)
+        if (d.line == f["object_line"]) object = &d.object;
+      ASSERT_NE(object, nullptr);
+      const auto [existing, token] = deepest_existing(*object, f["path"]);
+      const int line = f["line"], column = f["column"];
+      ASSERT_GE(line, f["object_line"].get<int>());
+      ASSERT_GE(column, 1);
+      const std::string text = lines[line - 1].substr(column - 1);
+      if (existing.empty()) {
+        EXPECT_EQ(line, f["object_line"].get<int>());
+      } else if (object->at(json::json_pointer(existing.substr(0, existing.rfind('/')))).is_array()) {
+        EXPECT_EQ(lines[line - 1].substr(0, column - 1).find_last_not_of(' '), column - 3)
+            << "an item starts after \"- \": " << lines[line - 1];
+      } else {
+        EXPECT_TRUE(text.starts_with(token + ":") || text.starts_with("\"" + token + "\":"))
+            << token << " at " << line << ":" << column << ": " << lines[line - 1];
+      }
+      EXPECT_TRUE(places.emplace(f["file"], f["rule"], line, column).second)
+          << "two findings of one rule at one place";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 50u);
+}
+
+TEST_F(CheckTest, SarifDriverCarriesTheVersionAndRulesTheirHelp) {
+  Result version = haguard({"--version"});
+  Result r = haguard({"check", "-o", "sarif", "-"}, dapp_in("a"));
+  const json driver = json::parse(r.out)["runs"][0]["tool"]["driver"];
+  EXPECT_EQ("haguard " + driver["version"].get<std::string>() + "\n", version.out);
+  for (const json& rule : driver["rules"]) {
+    const std::string id = rule["id"];
+    EXPECT_TRUE(rule["helpUri"].get<std::string>().ends_with("/docs/operators-guide.md#" + id));
+    const std::string guide = slurp(fs::path(HAGUARD_SOURCE_DIR) / "docs/operators-guide.md");
+    const std::string section = "\n### " + id + "\n\n" + rule["help"]["markdown"].get<std::string>();
+    EXPECT_NE(guide.find(section), std::string::npos) << id;
+    EXPECT_GT(rule["help"]["text"].get<std::string>().size(), 100u) << id;
+  }
 }
 
 }  // namespace
