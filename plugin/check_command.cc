@@ -191,7 +191,8 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
 
 /// An argument that yields no object is an input error: `helm template ... | haguard check -`
 /// must not pass when helm printed nothing. Inputs that failed to read or parse already have one.
-void add_empty_input_errors(const CheckInputs& inputs, const std::vector<std::size_t>& docs_per_file,
+void add_empty_input_errors(const CheckInputs& inputs,
+                            const std::vector<std::size_t>& docs_per_file,
                             const std::vector<bool>& file_failed,
                             std::vector<ManifestError>& errors) {
   for (std::size_t a = 0; a < inputs.arguments.size(); ++a) {
@@ -206,8 +207,8 @@ void add_empty_input_errors(const CheckInputs& inputs, const std::vector<std::si
     std::string what = files.empty() ? "no manifest file (.yaml, .yml, .json) in this directory"
                        : name == kStdinName ? "no object on standard input"
                                             : "no object in this input";
-    errors.push_back(ManifestError{
-        name, 0, 0, what + " (empty input; pass --allow-empty if that is expected)"});
+    errors.push_back(
+        ManifestError{name, 0, 0, what + " (empty input; pass --allow-empty if that is expected)"});
   }
 }
 

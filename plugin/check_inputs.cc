@@ -44,7 +44,8 @@ std::string InputNamer::name(const std::string& path) const {
   fs::path rel = inside(abs, root_);
   if (rel.empty()) {
     std::error_code ec1, ec2;
-    const fs::path real = fs::weakly_canonical(abs, ec1), real_root = fs::weakly_canonical(root_, ec2);
+    const fs::path real = fs::weakly_canonical(abs, ec1),
+                   real_root = fs::weakly_canonical(root_, ec2);
     if (!ec1 && !ec2) rel = inside(real, real_root);
   }
   if (rel.empty() || rel == ".") return abs.generic_string();

@@ -35,7 +35,7 @@ struct InputFile {
 };
 
 struct CheckInputs {
-  std::vector<InputFile> files;  ///< each file once, in argument order, directories sorted
+  std::vector<InputFile> files;        ///< each file once, in argument order, directories sorted
   std::vector<std::string> arguments;  ///< each argument's name
   /// Per argument, indexes into `files` of what it named (a file named twice is listed twice).
   std::vector<std::vector<std::size_t>> argument_files;

@@ -360,9 +360,12 @@ bool at_end(std::string_view piece, std::size_t pos) {
   bool comment = false;
   for (std::size_t i = pos; i < piece.size(); ++i) {
     const char c = piece[i];
-    if (c == '\n') comment = false;
-    else if (c == '#') comment = true;
-    else if (!comment && c != ' ' && c != '\t' && c != '\r') return false;
+    if (c == '\n')
+      comment = false;
+    else if (c == '#')
+      comment = true;
+    else if (!comment && c != ' ' && c != '\t' && c != '\r')
+      return false;
   }
   return true;
 }
@@ -545,8 +548,7 @@ void read_json(std::string_view text, std::string_view file, ReadResult& out) {
       const bool array = doc.is_array();
       if (array) doc = json{{"kind", "List"}, {"items", std::move(doc)}};
       const SourceSpan span{pos, end, line, 0, {}};
-      add_document(std::move(doc), line, item_lines, index, file, span, array ? "" : "/items",
-                   out);
+      add_document(std::move(doc), line, item_lines, index, file, span, array ? "" : "/items", out);
     } catch (const json::parse_error& e) {
       // "[json.exception.parse_error.101] parse error at line 1, column 15: <what>": the
       // position is relative to this document, so keep only <what> and report our own line.

@@ -19,10 +19,10 @@ struct ObjectResult {
   std::string api_version;             ///< from the object itself, workload or not
   std::string kind;
   std::string namespace_;
-  std::string name;  ///< metadata.name, else metadata.generateName
-  std::string environment;         ///< resolved against the policy
-  bool workload = false;           ///< the engine evaluated it
-  std::vector<Finding> findings;   ///< every finding, pass and skip included
+  std::string name;               ///< metadata.name, else metadata.generateName
+  std::string environment;        ///< resolved against the policy
+  bool workload = false;          ///< the engine evaluated it
+  std::vector<Finding> findings;  ///< every finding, pass and skip included
   /// Where each finding's path is in the source (same order as findings); filled for reportable
   /// findings, the others are at the object's line.
   std::vector<SourcePosition> positions;

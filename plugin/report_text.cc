@@ -50,8 +50,11 @@ std::string terminal_safe(std::string_view s) {
       cp = (cp << 6) | (cc & 0x3F);
     }
     // Overlong forms, surrogates and values past U+10FFFF are not UTF-8 either.
-    ok = ok && cp >= (n == 2 ? 0x80u : n == 3 ? 0x800u : 0x10000u) && cp <= 0x10FFFF &&
-         (cp < 0xD800 || cp > 0xDFFF);
+    ok = ok &&
+         cp >= (n == 2   ? 0x80u
+                : n == 3 ? 0x800u
+                         : 0x10000u) &&
+         cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
     if (!ok) {
       hex_byte(c);
       continue;
@@ -131,8 +134,8 @@ std::string render_text(const CheckReport& report) {
       out += '\n';
     }
     const std::string display = o.display();
-    out += "  " + terminal_safe(display) + "  (document " + std::to_string(o.document->index) + ", line " +
-           std::to_string(o.document->line) + ", " + o.environment + ")\n";
+    out += "  " + terminal_safe(display) + "  (document " + std::to_string(o.document->index) +
+           ", line " + std::to_string(o.document->line) + ", " + o.environment + ")\n";
     if (!o.fixed.empty()) {
       out += "    FIXED  ";
       for (std::size_t i = 0; i < o.fixed.size(); ++i) out += (i ? ", " : "") + o.fixed[i];

@@ -206,8 +206,8 @@ std::vector<SourcePosition> locate(std::string_view text, const std::vector<Loca
     for (std::size_t m = 0; m < members.size(); ++m) {
       const YAML::Mark& mark = marks[m];
       if (mark.is_null()) continue;
-      out[members[m]] =
-          position_at(text, begin + static_cast<std::size_t>(mark.pos), span.first_line + mark.line);
+      out[members[m]] = position_at(text, begin + static_cast<std::size_t>(mark.pos),
+                                    span.first_line + mark.line);
     }
   }
   return out;

@@ -1,7 +1,7 @@
-// JSON pointers back to lines and columns: in YAML streams, JSON documents and streams, `kind: List`
-// items (kubectl's JSON and YAML), with missing fields, aliases, escaped keys, multi-byte text and a
-// byte order mark. Every expected position is read off the text itself (the line and column where
-// a marker string is written), not typed in.
+// JSON pointers back to lines and columns: in YAML streams, JSON documents and streams, `kind:
+// List` items (kubectl's JSON and YAML), with missing fields, aliases, escaped keys, multi-byte
+// text and a byte order mark. Every expected position is read off the text itself (the line and
+// column where a marker string is written), not typed in.
 
 #include <string>
 #include <string_view>
@@ -15,8 +15,8 @@
 namespace {
 
 using haguard::plugin::Document;
-using haguard::plugin::LocateQuery;
 using haguard::plugin::locate;
+using haguard::plugin::LocateQuery;
 using haguard::plugin::read_manifests;
 using haguard::plugin::ReadResult;
 using haguard::plugin::SourcePosition;
@@ -47,11 +47,11 @@ SourcePosition at(std::string_view text, std::size_t doc, const std::string& poi
   return locate(text, {LocateQuery{&r.documents[doc], pointer}})[0];
 }
 
-#define EXPECT_AT(actual, expected)                         \
-  do {                                                      \
-    const SourcePosition a_ = (actual), e_ = (expected);    \
-    EXPECT_EQ(a_.line, e_.line) << "column " << a_.column;  \
-    EXPECT_EQ(a_.column, e_.column) << "line " << a_.line;  \
+#define EXPECT_AT(actual, expected)                        \
+  do {                                                     \
+    const SourcePosition a_ = (actual), e_ = (expected);   \
+    EXPECT_EQ(a_.line, e_.line) << "column " << a_.column; \
+    EXPECT_EQ(a_.column, e_.column) << "line " << a_.line; \
   } while (0)
 
 constexpr std::string_view kDeployment = R"(# leading comment
@@ -104,8 +104,9 @@ TEST(SourceLocation, MissingFieldsAreAtTheirNearestAncestor) {
 }
 
 TEST(SourceLocation, DocumentsOfAStreamAndDocumentEndMarkers) {
-  const std::string text = std::string("a: 1\n---\n---\n# empty above\nkind: A\nb: 2\n...\n"
-                                       "kind: B\nc:\n  d: 3\n");
+  const std::string text = std::string(
+      "a: 1\n---\n---\n# empty above\nkind: A\nb: 2\n...\n"
+      "kind: B\nc:\n  d: 3\n");
   ReadResult r = read_manifests(text, "s.yaml");
   ASSERT_TRUE(r.errors.empty());
   ASSERT_EQ(r.documents.size(), 3u);
@@ -155,7 +156,8 @@ TEST(SourceLocation, KubectlYamlListAndJsonStreamsAndArrays) {
   EXPECT_AT(locate(yaml, {{&r.documents[1], "/spec/replicas"}})[0], where(yaml, "replicas"));
   EXPECT_AT(locate(yaml, {{&r.documents[0], "/metadata/name"}})[0], where(yaml, "name: a"));
 
-  const std::string stream = "{\"kind\": \"A\", \"x\": 1}\n{\"kind\": \"B\",\n \"y\": {\"z\": 2}}\n";
+  const std::string stream =
+      "{\"kind\": \"A\", \"x\": 1}\n{\"kind\": \"B\",\n \"y\": {\"z\": 2}}\n";
   r = read_manifests(stream, "s.json");
   ASSERT_EQ(r.documents.size(), 2u);
   EXPECT_AT(locate(stream, {{&r.documents[1], "/y/z"}})[0], where(stream, "\"z\""));
@@ -177,7 +179,7 @@ TEST(SourceLocation, AliasesAndMergeKeysFallBackToWhatIsWritten) {
   const std::string text =
       "base: &b\n  image: x\n  port: 1\nkind: A\nc:\n  <<: *b\n  name: n\nd: *b\n";
   EXPECT_AT(at(text, 0, "/c/name"), where(text, "name: n"));
-  EXPECT_AT(at(text, 0, "/c/image"), where(text, "c:"));  // merged: not written under c
+  EXPECT_AT(at(text, 0, "/c/image"), where(text, "c:"));    // merged: not written under c
   EXPECT_AT(at(text, 0, "/d/port"), where(text, "d:", 1));  // inside an alias ("kind:" first)
 }
 
