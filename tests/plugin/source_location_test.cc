@@ -3,6 +3,9 @@
 // text and a byte order mark. Every expected position is read off the text itself (the line and
 // column where a marker string is written), not typed in.
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +18,7 @@
 namespace {
 
 using haguard::plugin::Document;
+using haguard::plugin::json;
 using haguard::plugin::locate;
 using haguard::plugin::LocateQuery;
 using haguard::plugin::read_manifests;
@@ -181,6 +185,73 @@ TEST(SourceLocation, AliasesAndMergeKeysFallBackToWhatIsWritten) {
   EXPECT_AT(at(text, 0, "/c/name"), where(text, "name: n"));
   EXPECT_AT(at(text, 0, "/c/image"), where(text, "c:"));    // merged: not written under c
   EXPECT_AT(at(text, 0, "/d/port"), where(text, "d:", 1));  // inside an alias ("kind:" first)
+}
+
+/// Every member and item of `v`, as JSON pointers below `prefix`.
+void all_pointers(const json& v, const std::string& prefix, std::vector<std::string>& out) {
+  if (v.is_object()) {
+    for (const auto& [key, child] : v.items()) {
+      std::string token;
+      for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+      const std::string pointer = prefix + "/" + token;
+      out.push_back(pointer);
+      all_pointers(child, pointer, out);
+    }
+  } else if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const std::string pointer = prefix + "/" + std::to_string(i);
+      out.push_back(pointer);
+      all_pointers(v[i], pointer, out);
+    }
+  }
+}
+
+TEST(SourceLocation, EveryFieldOfRealInstallsIsFound) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(HAGUARD_CORPUS_DIR))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  for (const auto& e :
+       fs::directory_iterator(fs::path(HAGUARD_CASES_DIR) / "upstream/kube-prometheus"))
+    files.push_back(e.path());
+  std::size_t checked = 0;
+  for (const fs::path& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    ReadResult r = read_manifests(text, file.string());
+    ASSERT_TRUE(r.errors.empty()) << file;
+    std::vector<std::string> lines;
+    for (std::istringstream ls(text); lines.emplace_back(), std::getline(ls, lines.back());) {
+    }
+    for (const Document& d : r.documents) {
+      std::vector<std::string> pointers;
+      all_pointers(d.object, "", pointers);
+      std::vector<LocateQuery> queries;
+      for (const std::string& p : pointers) queries.push_back(LocateQuery{&d, p});
+      const std::vector<SourcePosition> found = locate(text, queries);
+      for (std::size_t i = 0; i < found.size(); ++i) {
+        const json::json_pointer ptr(pointers[i]);
+        ASSERT_GE(found[i].column, 1) << file << " " << pointers[i];
+        const std::string& line = lines[found[i].line - 1];
+        const std::string before = line.substr(0, found[i].column - 1);
+        const std::string at = line.substr(found[i].column - 1);
+        if (d.object.at(ptr.parent_pointer()).is_array()) {
+          const std::size_t last = before.find_last_not_of(' ');
+          const char prev = last == std::string::npos ? '\0' : before[last];
+          EXPECT_TRUE(prev == '-' || prev == '[' || prev == ',') << file << " " << pointers[i];
+        } else {
+          const std::string key = ptr.back();
+          EXPECT_TRUE(at.starts_with(key + ":") || at.starts_with("\"" + key + "\":") ||
+                      at.starts_with("'" + key + "':"))
+              << file << " " << pointers[i] << " at " << found[i].line << ": " << line;
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 5000u);
 }
 
 }  // namespace
