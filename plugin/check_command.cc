@@ -189,27 +189,42 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
   }
 }
 
-/// An argument that yields no object is an input error: `helm template ... | haguard check -`
-/// must not pass when helm printed nothing. Inputs that failed to read or parse already have one.
-void add_empty_input_errors(const CheckInputs& inputs,
-                            const std::vector<std::size_t>& docs_per_file,
-                            const std::vector<bool>& file_failed,
-                            std::vector<ManifestError>& errors) {
+/// The documents of every input, and which input each came from.
+struct ReadInputs {
+  std::vector<Document> docs;
+  std::vector<std::size_t> doc_file;  ///< index into CheckInputs::files of each document
+};
+
+/// Reads every input's documents into `report` (file names, errors). An argument that yields no
+/// object is an input error unless `allow_empty`: `helm template ... | haguard check -` must not
+/// pass when helm printed nothing. An input that failed to read or parse already has an error.
+ReadInputs read_documents(const CheckInputs& inputs, bool allow_empty, CheckReport& report) {
+  ReadInputs out;
+  std::vector<bool> has_objects(inputs.files.size()), failed(inputs.files.size());
+  for (std::size_t i = 0; i < inputs.files.size(); ++i) {
+    const InputFile& file = inputs.files[i];
+    report.files.push_back(file.name);
+    ReadResult r = read_manifests(file.text, file.name);
+    has_objects[i] = !r.documents.empty();
+    failed[i] = file.unreadable || !r.errors.empty();
+    out.doc_file.insert(out.doc_file.end(), r.documents.size(), i);
+    std::move(r.documents.begin(), r.documents.end(), std::back_inserter(out.docs));
+    std::move(r.errors.begin(), r.errors.end(), std::back_inserter(report.errors));
+  }
+  if (allow_empty) return out;
   for (std::size_t a = 0; a < inputs.arguments.size(); ++a) {
     const std::vector<std::size_t>& files = inputs.argument_files[a];
-    bool any_object = false, any_failed = false;
-    for (std::size_t f : files) {
-      any_object = any_object || docs_per_file[f] > 0;
-      any_failed = any_failed || file_failed[f];
-    }
-    if (any_object || any_failed) continue;
+    if (std::any_of(files.begin(), files.end(),
+                    [&](std::size_t f) { return has_objects[f] || failed[f]; }))
+      continue;
     const std::string& name = inputs.arguments[a];
     std::string what = files.empty() ? "no manifest file (.yaml, .yml, .json) in this directory"
                        : name == kStdinName ? "no object on standard input"
                                             : "no object in this input";
-    errors.push_back(
+    report.errors.push_back(
         ManifestError{name, 0, 0, what + " (empty input; pass --allow-empty if that is expected)"});
   }
+  return out;
 }
 
 /// Fills each object's finding positions: one parse per document that has reportable findings.
@@ -289,23 +304,7 @@ int run_check(const CheckOptions& opt) {
   CheckInputs inputs = expand_inputs(opt.inputs, namer);
   read_inputs(inputs);
   report.errors = std::move(inputs.errors);
-  std::vector<Document> docs;
-  std::vector<std::size_t> doc_file;  // index into inputs.files of each document
-  std::vector<std::size_t> docs_per_file(inputs.files.size(), 0);
-  std::vector<bool> file_failed(inputs.files.size(), false);
-  for (std::size_t i = 0; i < inputs.files.size(); ++i) {
-    const InputFile& file = inputs.files[i];
-    report.files.push_back(file.name);
-    ReadResult r = read_manifests(file.text, file.name);
-    docs_per_file[i] = r.documents.size();
-    doc_file.insert(doc_file.end(), r.documents.size(), i);
-    std::move(r.documents.begin(), r.documents.end(), std::back_inserter(docs));
-    std::move(r.errors.begin(), r.errors.end(), std::back_inserter(report.errors));
-  }
-  for (const ManifestError& e : report.errors)
-    for (std::size_t i = 0; i < inputs.files.size(); ++i)
-      if (inputs.files[i].name == e.file) file_failed[i] = true;
-  if (!opt.allow_empty) add_empty_input_errors(inputs, docs_per_file, file_failed, report.errors);
+  const auto [docs, doc_file] = read_documents(inputs, opt.allow_empty, report);
 
   // Environments: the namespace's label, else -e, else the policy's default.
   const auto ns_env = namespace_environments(docs);

@@ -59,7 +59,7 @@ CheckInputs expand_inputs(const std::vector<std::string>& args, const InputNamer
   std::map<std::string, std::size_t> seen;  // name -> index in out.files
   auto add = [&](const std::string& path, std::string name, std::vector<std::size_t>& mine) {
     auto [it, fresh] = seen.emplace(name, out.files.size());
-    if (fresh) out.files.push_back(InputFile{path, std::move(name), {}});
+    if (fresh) out.files.push_back(InputFile{path, std::move(name), {}, false});
     mine.push_back(it->second);
   };
   for (const std::string& arg : args) {
@@ -104,8 +104,10 @@ bool read_all(const std::string& path, std::string& text, std::string& error) {
 void read_inputs(CheckInputs& inputs) {
   for (InputFile& f : inputs.files) {
     std::string error;
-    if (!read_all(f.path, f.text, error))
+    if (!read_all(f.path, f.text, error)) {
+      f.unreadable = true;
       inputs.errors.push_back(ManifestError{f.name, 0, 0, error});
+    }
   }
 }
 

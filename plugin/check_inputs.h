@@ -29,9 +29,10 @@ class InputNamer {
 
 /// One file to read.
 struct InputFile {
-  std::string path;  ///< to open ("-": standard input)
-  std::string name;  ///< in reports
-  std::string text;  ///< filled by read_inputs
+  std::string path;         ///< to open ("-": standard input)
+  std::string name;         ///< in reports
+  std::string text;         ///< filled by read_inputs
+  bool unreadable = false;  ///< read_inputs could not read it (an error says why)
 };
 
 struct CheckInputs {
