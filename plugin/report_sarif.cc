@@ -2,7 +2,7 @@
 // rule of the registry plus the "exemption" pseudo rule, each with its help from the operator's
 // guide and a link to it. Each reportable finding is a result located at the field its JSON path
 // names (line and column, in code points), with a partial fingerprint built from the rule, the
-// object's identity and the path, never from line numbers, so code scanning keeps tracking an
+// file, the object's identity and the path, never from line numbers, so code scanning keeps tracking an
 // alert when lines move. File names relative to the root are URIs relative to %SRCROOT% (given in
 // originalUriBaseIds); others are file:// URIs; standard input is "-". Levels: blocking -> error,
 // warning -> warning, the rest (audit-only) -> note. An exempted finding carries an inSource
@@ -66,13 +66,15 @@ std::string sha256_hex(std::string_view text) {
   return out;
 }
 
-/// What stays the same while the finding is the same: the rule, the object (API group, not version:
-/// moving from apps/v1beta2 to apps/v1 is the same Deployment) and the field.
+/// What stays the same while the finding is the same: the rule, the file, the object (API group,
+/// not version: moving from apps/v1beta2 to apps/v1 is the same Deployment) and the field. The
+/// file keeps one object rendered into two files (a base and an overlay) two alerts.
 std::string fingerprint(const ObjectResult& o, const Finding& f) {
   const std::size_t slash = o.api_version.find('/');
   const std::string group = slash == std::string::npos ? "" : o.api_version.substr(0, slash);
   std::string identity = f.rule;
-  for (const std::string* part : {&group, &o.kind, &o.namespace_, &o.name, &f.path}) {
+  for (const std::string* part :
+       {&o.document->file, &group, &o.kind, &o.namespace_, &o.name, &f.path}) {
     identity += '\0';
     identity += *part;
   }

@@ -213,9 +213,8 @@ TEST_F(CheckTest, EveryFindingPointsAtItsFieldOrTheNearestOneThatExists) {
   for (const char* name :
        {"argo-cd-namespace-install.yaml", "ingress-nginx-deploy.yaml", "microservices-demo.yaml"})
     files.push_back(corpus(name));
-  for (const auto& e :
-       fs::directory_iterator(fs::path(HAGUARD_CASES_DIR) / "upstream/kube-prometheus"))
-    files.push_back(e.path().string());
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(HAGUARD_CASES_DIR) / "upstream"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path().string());
   for (const std::string& file : files) {
     const std::vector<std::string> lines = lines_of(slurp(file));
     const auto docs = haguard::plugin::read_manifests(slurp(file), file).documents;

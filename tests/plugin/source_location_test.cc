@@ -211,9 +211,8 @@ TEST(SourceLocation, EveryFieldOfRealInstallsIsFound) {
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(HAGUARD_CORPUS_DIR))
     if (e.path().extension() == ".yaml") files.push_back(e.path());
-  for (const auto& e :
-       fs::directory_iterator(fs::path(HAGUARD_CASES_DIR) / "upstream/kube-prometheus"))
-    files.push_back(e.path());
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(HAGUARD_CASES_DIR) / "upstream"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
   std::size_t checked = 0;
   for (const fs::path& file : files) {
     std::ifstream in(file, std::ios::binary);

@@ -40,7 +40,7 @@ def run(args, cwd, stdin=b""):
 
 
 class Repo(unittest.TestCase):
-    """A temporary checkout: corpus/<file> and kube-prometheus/<file>."""
+    """A temporary checkout: corpus/<file>, kube-prometheus/<file>, argo-cd-ha/<file>."""
 
     @classmethod
     def setUpClass(cls):
@@ -48,8 +48,8 @@ class Repo(unittest.TestCase):
         os.makedirs(os.path.join(cls.root, "corpus"))
         for f in CORPUS_FILES:
             shutil.copy(os.path.join(CORPUS, f), os.path.join(cls.root, "corpus", f))
-        shutil.copytree(os.path.join(UPSTREAM, "kube-prometheus"),
-                        os.path.join(cls.root, "kube-prometheus"))
+        for d in ["kube-prometheus", "argo-cd-ha"]:
+            shutil.copytree(os.path.join(UPSTREAM, d), os.path.join(cls.root, d))
         with open(SCHEMA) as f:
             schema = json.load(f)
         checker = jsonschema.FormatChecker()
@@ -105,8 +105,8 @@ class Repo(unittest.TestCase):
         return run_
 
     def test_schema_and_code_scanning_requirements_over_real_installs(self):
-        inputs = [[os.path.join("corpus", f)] for f in CORPUS_FILES] + [["kube-prometheus"]]
-        inputs.append([os.path.join("corpus", f) for f in CORPUS_FILES] + ["kube-prometheus"])
+        inputs = [[os.path.join("corpus", f)] for f in CORPUS_FILES]
+        inputs += [["kube-prometheus"], ["argo-cd-ha"], ["corpus", "kube-prometheus", "argo-cd-ha"]]
         results = 0
         for args in inputs:
             for env in ["production", "staging"]:
@@ -169,24 +169,32 @@ class Repo(unittest.TestCase):
         self.assertIn("kube-prometheus/" + name, uris)
 
     def test_fingerprints_do_not_move_with_lines(self):
-        src = os.path.join(self.root, "corpus", "microservices-demo.yaml")
-        moved = os.path.join(self.root, "moved.yaml")
-        with open(src) as f, open(moved, "w") as g:
-            g.write("# a comment\n# and another\n---\napiVersion: v1\nkind: ConfigMap\n"
-                    "metadata:\n  name: extra\n---\n" + f.read())
+        with open(os.path.join(CORPUS, "microservices-demo.yaml")) as f:
+            original = f.read()
+        path = os.path.join(self.root, "moving.yaml")
 
-        def fps(path):
-            rs = self.sarif(["-e", "production", path])["runs"][0]["results"]
+        def fps(text):
+            with open(path, "w") as g:
+                g.write(text)
+            rs = self.sarif(["-e", "production", "moving.yaml"])["runs"][0]["results"]
             return {(r["ruleId"], r["partialFingerprints"]["haguard/v1"]):
                     r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in rs}
 
-        before, after = fps("corpus/microservices-demo.yaml"), fps("moved.yaml")
-        os.remove(moved)
+        before = fps(original)
+        after = fps("# a comment\n# and another\n---\napiVersion: v1\nkind: ConfigMap\n"
+                    "metadata:\n  name: extra\n---\n" + original)
+        renamed = fps(original.replace("name: adservice\n", "name: adservice-v2\n"))
+        os.remove(path)
+        self.assertGreater(len(before), 10)
         self.assertEqual(set(before), set(after))
         self.assertTrue(all(after[k] == before[k] + 8 for k in before))
+        # Another object is another alert; the others stay.
+        self.assertEqual(len(set(before) - set(renamed)), len(set(renamed) - set(before)))
+        self.assertGreater(len(set(before) - set(renamed)), 0)
+        self.assertGreater(len(set(before) & set(renamed)), 10)
 
     def test_junit_one_testcase_per_object_and_rule(self):
-        args = ["-e", "production", "corpus", "kube-prometheus"]
+        args = ["-e", "production", "corpus", "kube-prometheus", "argo-cd-ha"]
         rc, out, err = run(["-o", "junit", *args], self.root)
         self.assertEqual(rc, 1, err)
         report = json.loads(run(["-o", "json", *args], self.root)[1])
