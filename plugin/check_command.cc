@@ -1,7 +1,8 @@
 // `haguard check [-e ENV] [-p POLICY] [-o text|json|sarif|junit] [--fix] FILE|DIR|- ...`
 // Reads manifests, decides each object's environment (Namespace labels, then -e, then the
 // policy's default), evaluates every object and the set rules over all of them, and reports.
-// With --fix, the fixed manifests go to stdout as a YAML stream and the report to stderr.
+// With --fix, the fixed manifests go to stdout as a YAML stream and the report to stderr. Input
+// errors are printed on stderr whatever the format, and are part of every report too.
 
 #include <algorithm>
 #include <cerrno>
@@ -15,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "plugin/check_inputs.h"
 #include "plugin/command.h"
 #include "plugin/manifest_io.h"
 #include "plugin/report.h"
+#include "plugin/source_location.h"
 #include "policies/engine.h"
 #include "policies/policy.h"
 #include "policies/workload.h"
@@ -75,7 +78,9 @@ int exit_code(const CheckReport& report) {
 
 std::string describe_error(const ManifestError& e) {
   if (e.line == 0) return e.file + ": " + e.message;
-  return e.describe();
+  if (e.column == 0) return e.describe();
+  return e.file + ": document " + std::to_string(e.index) + " (line " + std::to_string(e.line) +
+         ", column " + std::to_string(e.column) + "): " + e.message;
 }
 
 namespace {
@@ -87,55 +92,11 @@ struct CheckOptions {
   std::string environment;
   std::string policy_file;
   std::string format = "text";
+  std::string root;  ///< report file names relative to it ("": the working directory)
   bool fix = false;
+  bool allow_empty = false;
   std::vector<std::string> inputs;
 };
-
-/// Reads a whole file (or stdin for "-"); false with `error` set when it cannot.
-bool read_all(const std::string& path, std::string& text, std::string& error) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) {
-    error = std::string("cannot open: ") + std::strerror(errno);
-    return false;
-  }
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  bool failed = std::ferror(f);
-  if (f != stdin) std::fclose(f);
-  if (failed) error = "read error";
-  return !failed;
-}
-
-bool is_manifest_file(const fs::path& p) {
-  auto ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml" || ext == ".json";
-}
-
-/// Expands the command-line inputs: "-" and files as given, directories walked recursively
-/// (manifest extensions only, sorted). Problems become errors with line 0.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& args,
-                                       std::vector<ManifestError>& errors) {
-  std::vector<std::string> files;
-  for (const std::string& arg : args) {
-    std::error_code ec;
-    if (arg == "-" || !fs::is_directory(arg, ec)) {
-      files.push_back(arg);
-      continue;
-    }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(arg, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      std::error_code type_ec;
-      if (it->is_regular_file(type_ec) && is_manifest_file(it->path()))
-        found.push_back(it->path().generic_string());
-    }
-    if (ec) errors.push_back(ManifestError{arg, 0, 0, "cannot walk directory: " + ec.message()});
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation
@@ -185,9 +146,11 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
     ctx.set = &set;
     ObjectResult r;
     r.document = &docs[i];
+    r.api_version = string_at(object, "/apiVersion");
     r.kind = string_at(object, "/kind");
     r.namespace_ = string_at(object, "/metadata/namespace");
     r.name = string_at(object, "/metadata/name");
+    if (r.name.empty()) r.name = string_at(object, "/metadata/generateName");
     Evaluation eval;
     try {  // the engine returns errors as values; this only guards the report against a bug
       if (fix) {
@@ -223,6 +186,70 @@ void evaluate_all(const Engine& engine, const std::vector<Document>& docs,
   } catch (const std::exception& e) {
     report.errors.push_back(
         ManifestError{"(set rules)", 0, 0, std::string("cannot evaluate: ") + e.what()});
+  }
+}
+
+/// The documents of every input, and which input each came from.
+struct ReadInputs {
+  std::vector<Document> docs;
+  std::vector<std::size_t> doc_file;  ///< index into CheckInputs::files of each document
+};
+
+/// Reads every input's documents into `report` (file names, errors). An argument that yields no
+/// object is an input error unless `allow_empty`: `helm template ... | haguard check -` must not
+/// pass when helm printed nothing. An input that failed to read or parse already has an error.
+ReadInputs read_documents(const CheckInputs& inputs, bool allow_empty, CheckReport& report) {
+  ReadInputs out;
+  std::vector<bool> has_objects(inputs.files.size()), failed(inputs.files.size());
+  for (std::size_t i = 0; i < inputs.files.size(); ++i) {
+    const InputFile& file = inputs.files[i];
+    report.files.push_back(file.name);
+    ReadResult r = read_manifests(file.text, file.name);
+    has_objects[i] = !r.documents.empty();
+    failed[i] = file.unreadable || !r.errors.empty();
+    out.doc_file.insert(out.doc_file.end(), r.documents.size(), i);
+    std::move(r.documents.begin(), r.documents.end(), std::back_inserter(out.docs));
+    std::move(r.errors.begin(), r.errors.end(), std::back_inserter(report.errors));
+  }
+  if (allow_empty) return out;
+  for (std::size_t a = 0; a < inputs.arguments.size(); ++a) {
+    const std::vector<std::size_t>& files = inputs.argument_files[a];
+    if (std::any_of(files.begin(), files.end(),
+                    [&](std::size_t f) { return has_objects[f] || failed[f]; }))
+      continue;
+    const std::string& name = inputs.arguments[a];
+    std::string what = files.empty() ? "no manifest file (.yaml, .yml, .json) in this directory"
+                       : name == kStdinName ? "no object on standard input"
+                                            : "no object in this input";
+    report.errors.push_back(
+        ManifestError{name, 0, 0, what + " (empty input; pass --allow-empty if that is expected)"});
+  }
+  return out;
+}
+
+/// Fills each object's finding positions: one parse per document that has reportable findings.
+void locate_findings(const CheckInputs& inputs, const std::vector<std::size_t>& doc_file,
+                     CheckReport& report) {
+  struct Target {
+    std::size_t object, finding;
+  };
+  std::vector<std::vector<LocateQuery>> queries(inputs.files.size());
+  std::vector<std::vector<Target>> targets(inputs.files.size());
+  for (std::size_t i = 0; i < report.objects.size(); ++i) {
+    ObjectResult& o = report.objects[i];
+    o.positions.assign(o.findings.size(), SourcePosition{o.document->line, 0});
+    for (std::size_t j = 0; j < o.findings.size(); ++j) {
+      if (!reportable(o.findings[j])) continue;
+      const std::size_t file = doc_file[i];
+      queries[file].push_back(LocateQuery{o.document, o.findings[j].path});
+      targets[file].push_back(Target{i, j});
+    }
+  }
+  for (std::size_t f = 0; f < inputs.files.size(); ++f) {
+    if (queries[f].empty()) continue;
+    const std::vector<SourcePosition> found = locate(inputs.files[f].text, queries[f]);
+    for (std::size_t k = 0; k < found.size(); ++k)
+      report.objects[targets[f][k].object].positions[targets[f][k].finding] = found[k];
   }
 }
 
@@ -272,18 +299,12 @@ int run_check(const CheckOptions& opt) {
   // Inputs.
   CheckReport report;
   report.fix_mode = opt.fix;
-  std::vector<Document> docs;
-  report.files = expand_inputs(opt.inputs, report.errors);
-  for (const std::string& file : report.files) {
-    std::string text, error;
-    if (!read_all(file, text, error)) {
-      report.errors.push_back(ManifestError{file, 0, 0, error});
-      continue;
-    }
-    ReadResult r = read_manifests(text, file);
-    std::move(r.documents.begin(), r.documents.end(), std::back_inserter(docs));
-    std::move(r.errors.begin(), r.errors.end(), std::back_inserter(report.errors));
-  }
+  const InputNamer namer(opt.root.empty() ? fs::current_path() : fs::path(opt.root));
+  report.root = namer.root().generic_string();
+  CheckInputs inputs = expand_inputs(opt.inputs, namer);
+  read_inputs(inputs);
+  report.errors = std::move(inputs.errors);
+  const auto [docs, doc_file] = read_documents(inputs, opt.allow_empty, report);
 
   // Environments: the namespace's label, else -e, else the policy's default.
   const auto ns_env = namespace_environments(docs);
@@ -302,7 +323,11 @@ int run_check(const CheckOptions& opt) {
 
   std::vector<json> fixed;
   evaluate_all(engine, docs, requested, opt.fix, report, fixed);
+  locate_findings(inputs, doc_file, report);
   summarize(report);
+
+  for (const ManifestError& e : report.errors)
+    std::fprintf(stderr, "haguard: %s\n", terminal_safe(describe_error(e)).c_str());
 
   if (opt.fix) {
     write_out(stdout, write_yaml_stream(fixed));
@@ -323,13 +348,22 @@ std::function<int()> setup_check(CLI::App& app) {
   app.add_option("-p,--policy", opt->policy_file, "HAPolicy file (default: the embedded policy)");
   app.add_option("-o,--output", opt->format, "Report format")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+  app.add_option("--root,--sarif-root", opt->root,
+                 "Directory that file names in reports are relative to (default: the working "
+                 "directory); files outside it keep their absolute path")
+      ->check(CLI::ExistingDirectory);
+  app.add_flag("--allow-empty", opt->allow_empty,
+               "Accept an input (file, directory or -) that holds no object; by default it is an "
+               "input error (exit 2)");
   app.add_flag("--fix", opt->fix,
                "Write the fixed manifests to stdout as a YAML stream; the report goes to stderr");
   app.add_option("inputs", opt->inputs, "Manifest files, directories (walked recursively), or -")
       ->required();
   app.footer(
       "Exit status: 0 when nothing enforced fails, 1 when something does, 2 on usage or input "
-      "errors.\nWith --fix, the report and the exit status are those of the fixed manifests.");
+      "errors (an unreadable or malformed input, or one with no object).\nStandard input is "
+      "named - in every report. With --fix, the report and the exit status are those of the "
+      "fixed manifests.");
   return [opt] { return run_check(*opt); };
 }
 

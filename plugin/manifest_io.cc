@@ -179,6 +179,11 @@ class JsonBuilder : public YAML::EventHandler {
     budget_ = kBudget;
   }
 
+  /// Where the innermost collection still open starts (a `[` never closed), if any.
+  const YAML::Mark* innermost_open() const {
+    return stack_.empty() ? nullptr : &stack_.back().mark;
+  }
+
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -313,8 +318,10 @@ class ViewBuf : public std::streambuf {
 };
 
 /// Adds `doc` (a mapping; `kind: List` expanded) to `out`, or an error for anything else.
+/// `items_pointer` is where a List's items are in the source ("" for a top-level JSON array).
 void add_document(json&& doc, int line, const std::vector<int>& item_lines, std::size_t index,
-                  std::string_view file, ReadResult& out) {
+                  std::string_view file, const SourceSpan& span, std::string_view items_pointer,
+                  ReadResult& out) {
   if (doc.is_null()) return;  // empty document
   auto error = [&](int l, std::string msg) {
     out.errors.push_back(ManifestError{std::string(file), index, l, std::move(msg)});
@@ -329,30 +336,86 @@ void add_document(json&& doc, int line, const std::vector<int>& item_lines, std:
                  (items->is_array() || items->is_null()) &&
                  std::string_view(kind->get_ref<const std::string&>()).ends_with("List");
   if (!is_list) {
-    out.documents.push_back(Document{std::string(file), index, line, std::move(doc)});
+    out.documents.push_back(Document{std::string(file), index, line, std::move(doc), span});
     return;
   }
   if (items->is_null()) return;
   std::size_t i = 0;
   for (json& item : *items) {
     int item_line = i < item_lines.size() ? item_lines[i] : line;
-    if (item.is_object())
-      out.documents.push_back(Document{std::string(file), index, item_line, std::move(item)});
-    else if (!item.is_null())
+    if (item.is_object()) {
+      SourceSpan item_span = span;
+      item_span.prefix = std::string(items_pointer) + '/' + std::to_string(i);
+      out.documents.push_back(
+          Document{std::string(file), index, item_line, std::move(item), std::move(item_span)});
+    } else if (!item.is_null())
       error(item_line, "List item " + std::to_string(i) + " is not a mapping (found " +
                            item.type_name() + ")");
     ++i;
   }
 }
 
+/// Whether only blanks and comments follow `pos` in `piece`: the parser ran into the end.
+bool at_end(std::string_view piece, std::size_t pos) {
+  bool comment = false;
+  for (std::size_t i = pos; i < piece.size(); ++i) {
+    const char c = piece[i];
+    if (c == '\n')
+      comment = false;
+    else if (c == '#')
+      comment = true;
+    else if (!comment && c != ' ' && c != '\t' && c != '\r')
+      return false;
+  }
+  return true;
+}
+
+/// The 0-based line of the last character before `pos` that is neither blank nor in a
+/// comment-only line: where the text a parser ran out on ends.
+int last_content_line(std::string_view piece, std::size_t pos, int pos_line) {
+  std::size_t end = std::min(pos, piece.size());
+  for (int line = pos_line;; --line) {
+    std::size_t begin = end == 0 ? 0 : piece.rfind('\n', end - 1);
+    begin = begin == std::string_view::npos || end == 0 ? 0 : begin + 1;
+    std::size_t first = piece.find_first_not_of(" \t\r", begin);
+    if (first < end && piece[first] != '#') return line;
+    if (begin == 0) return pos_line;
+    end = begin - 1;  // the '\n' that ends the previous line
+  }
+}
+
+/// The 1-based line and column at which to report a yaml-cpp error in `piece` (which starts at
+/// 0-based line `base`). yaml-cpp marks where it gave up, which for a flow collection never closed
+/// is wherever the next token happens to be, often the end of the input a line or more past the
+/// problem: report where the collection opens. An error found at the end of the input is reported
+/// on the last line of content.
+std::pair<int, int> error_position(const YAML::Exception& e, const JsonBuilder& builder,
+                                   std::string_view piece, int base) {
+  if (e.mark.is_null()) return {base + 1, 0};
+  const std::string& m = e.msg;
+  if (m == YAML::ErrorMsg::END_OF_SEQ_FLOW || m == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+    if (const YAML::Mark* open = builder.innermost_open())
+      return {base + open->line + 1, open->column + 1};
+  }
+  const auto pos = static_cast<std::size_t>(std::max(e.mark.pos, 0));
+  if (at_end(piece, pos)) return {base + last_content_line(piece, pos, e.mark.line) + 1, 0};
+  return {base + e.mark.line + 1, e.mark.column + 1};
+}
+
 void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
   const std::vector<YamlPiece> pieces = cut_yaml_stream(text);
   std::size_t index = 0;
   JsonBuilder builder;
+  auto error = [&](int line, int column, std::string message) {
+    out.errors.push_back(
+        ManifestError{std::string(file), index++, line, std::move(message), column});
+  };
   for (const YamlPiece& p : pieces) {
-    ViewBuf buf(text.substr(p.begin, p.end - p.begin));
+    const std::string_view piece = text.substr(p.begin, p.end - p.begin);
+    ViewBuf buf(piece);
     std::istream in(&buf);
     builder.reset();
+    const std::size_t first_index = index;
     try {
       YAML::Parser parser(in);
       int empty_in_a_row = 0;
@@ -370,20 +433,19 @@ void read_yaml(std::string_view text, std::string_view file, ReadResult& out) {
           break;
         }
         for (int& l : builder.item_lines) l += p.line + 1;
+        const SourceSpan span{p.begin, p.end, p.line + 1, index - first_index, {}};
         add_document(std::move(builder.root), p.line + builder.root_line + 1, builder.item_lines,
-                     index, file, out);
+                     index, file, span, "/items", out);
       }
     } catch (const YAML::DeepRecursion& e) {
-      int line = e.mark.is_null() ? p.line + 1 : p.line + e.mark.line + 1;
-      out.errors.push_back(ManifestError{std::string(file), index++, line, kTooDeep});
+      error(e.mark.is_null() ? p.line + 1 : p.line + e.mark.line + 1, 0, kTooDeep);
     } catch (const YAML::Exception& e) {
-      int line = e.mark.is_null() ? p.line + 1 : p.line + e.mark.line + 1;
-      out.errors.push_back(ManifestError{std::string(file), index++, line, e.msg});
+      auto [line, column] = error_position(e, builder, piece, p.line);
+      error(line, column, e.msg);
     } catch (const BuildError& e) {
-      out.errors.push_back(
-          ManifestError{std::string(file), index++, p.line + e.mark.line + 1, e.message});
+      error(p.line + e.mark.line + 1, e.mark.column + 1, e.message);
     } catch (const std::exception& e) {
-      out.errors.push_back(ManifestError{std::string(file), index++, p.line + 1, e.what()});
+      error(p.line + 1, 0, e.what());
     }
   }
 }
@@ -483,8 +545,10 @@ void read_json(std::string_view text, std::string_view file, ReadResult& out) {
       std::vector<int> item_lines;
       item_lines.reserve(item_starts.size());
       for (std::size_t s : item_starts) item_lines.push_back(lines.line_at(s));
-      if (doc.is_array()) doc = json{{"kind", "List"}, {"items", std::move(doc)}};
-      add_document(std::move(doc), line, item_lines, index, file, out);
+      const bool array = doc.is_array();
+      if (array) doc = json{{"kind", "List"}, {"items", std::move(doc)}};
+      const SourceSpan span{pos, end, line, 0, {}};
+      add_document(std::move(doc), line, item_lines, index, file, span, array ? "" : "/items", out);
     } catch (const json::parse_error& e) {
       // "[json.exception.parse_error.101] parse error at line 1, column 15: <what>": the
       // position is relative to this document, so keep only <what> and report our own line.
@@ -507,9 +571,10 @@ void read_json(std::string_view text, std::string_view file, ReadResult& out) {
 
 }  // namespace
 
-ReadResult read_manifests(std::string_view text, std::string_view file) {
+namespace {
+
+ReadResult read_text(std::string_view text, std::string_view file) {
   ReadResult out;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte order mark
   std::size_t first = text.find_first_not_of(" \t\r\n");
   if (first != std::string_view::npos && (text[first] == '{' || text[first] == '[')) {
     read_json(text, file, out);
@@ -521,6 +586,19 @@ ReadResult read_manifests(std::string_view text, std::string_view file) {
     return out;
   }
   read_yaml(text, file, out);
+  return out;
+}
+
+}  // namespace
+
+ReadResult read_manifests(std::string_view text, std::string_view file) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";  // UTF-8 byte order mark
+  if (!text.starts_with(kBom)) return read_text(text, file);
+  ReadResult out = read_text(text.substr(kBom.size()), file);
+  for (Document& d : out.documents) {  // spans count from the start of `text`
+    d.source.begin += kBom.size();
+    d.source.end += kBom.size();
+  }
   return out;
 }
 

@@ -13,11 +13,23 @@ namespace haguard::plugin {
 
 using json = nlohmann::json;
 
+/// Where a document's text lies in the file it was read from, so that a JSON pointer into the
+/// object can be found again as a line and column (plugin/source_location.h).
+struct SourceSpan {
+  std::size_t begin = 0;     ///< byte offset of the text that was parsed for this document
+  std::size_t end = 0;       ///< one past its last byte
+  int first_line = 1;        ///< 1-based line of `begin`
+  std::size_t document = 0;  ///< which YAML document of that text (`...` can end one early)
+  std::string prefix;        ///< JSON pointer of the object in that document ("/items/3" for a
+                             ///< List item, "/3" for an element of a top-level JSON array)
+};
+
 struct Document {
   std::string file;        ///< as given ("-" for stdin)
   std::size_t index = 0;   ///< 0-based document index within the file
   int line = 0;            ///< 1-based line where the document (or List item) starts
   json object;
+  SourceSpan source;       ///< offsets into the text given to read_manifests
 };
 
 struct ManifestError {
@@ -25,6 +37,7 @@ struct ManifestError {
   std::size_t index = 0;
   int line = 0;
   std::string message;
+  int column = 0;  ///< 1-based, 0 when unknown
   std::string describe() const;  ///< "<file>: document <i> (line <l>): <message>"
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "plugin/manifest_io.h"
+#include "plugin/source_location.h"
 #include "policies/engine.h"
 
 namespace haguard::plugin {
@@ -15,12 +16,16 @@ namespace haguard::plugin {
 /// One object of the input and what the engine said about it.
 struct ObjectResult {
   const Document* document = nullptr;  ///< where it came from (file, index, line)
-  std::string kind;                    ///< from the object itself, workload or not
+  std::string api_version;             ///< from the object itself, workload or not
+  std::string kind;
   std::string namespace_;
-  std::string name;
-  std::string environment;         ///< resolved against the policy
-  bool workload = false;           ///< the engine evaluated it
-  std::vector<Finding> findings;   ///< every finding, pass and skip included
+  std::string name;               ///< metadata.name, else metadata.generateName
+  std::string environment;        ///< resolved against the policy
+  bool workload = false;          ///< the engine evaluated it
+  std::vector<Finding> findings;  ///< every finding, pass and skip included
+  /// Where each finding's path is in the source (same order as findings); filled for reportable
+  /// findings, the others are at the object's line.
+  std::vector<SourcePosition> positions;
   std::vector<std::string> fixed;  ///< --fix: ids of the rules whose fix was applied
 
   /// "Deployment ns/name" (namespace omitted when empty, name "(unnamed)" when absent).
@@ -41,7 +46,8 @@ struct Summary {
 };
 
 struct CheckReport {
-  std::vector<std::string> files;     ///< every input read, in order ("-" for stdin)
+  std::string root;                   ///< absolute directory that relative file names start from
+  std::vector<std::string> files;     ///< every input read, by name, in order ("-" for stdin)
   std::vector<ObjectResult> objects;  ///< in input order
   std::vector<ManifestError> errors;  ///< unreadable inputs (line 0) and malformed documents
   bool fix_mode = false;
@@ -60,6 +66,11 @@ int exit_code(const CheckReport& report);
 
 /// "<file>: document <i> (line <l>): <message>", or "<file>: <message>" for unreadable inputs.
 std::string describe_error(const ManifestError& e);
+
+/// `s` safe to print on a terminal: control characters (C0, DEL, C1), Unicode line separators and
+/// bidirectional controls, and bytes that are not UTF-8 are written as escapes ("\n", "\x1B",
+/// "\u{202E}"), so a manifest cannot move the cursor, recolour or reorder what a person reads.
+std::string terminal_safe(std::string_view s);
 
 std::string render_text(const CheckReport& report);
 std::string render_json(const CheckReport& report);

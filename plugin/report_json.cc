@@ -1,13 +1,16 @@
 // The report for scripts. Every reportable finding (all but passes and plain skips: fail, warn,
 // error, and skips caused by an exemption) with its object and source:
 //   {"findings": [{"rule", "outcome", "enforcement", "environment", "kind", "namespace", "name",
-//                  "file", "document", "line", "path", "message", "fixable", "exemption",
-//                  "blocking"}],
-//    "errors": [{"file", "document", "line", "message"}],        // input errors
-//    "fixed": [{"kind", "namespace", "name", "file", "document", "rules"}],  // --fix only
+//                  "file", "document", "line", "column", "object_line", "path", "message",
+//                  "fixable", "exemption", "blocking"}],
+//    "errors": [{"file", "document", "line", "column", "message"}],        // input errors
+//    "fixed": [{"kind", "namespace", "name", "file", "document", "line", "rules"}],  // --fix only
 //    "summary": {"files", "objects", "workloads",
 //                "outcomes": {"pass", "fail", "warn", "error", "skip"},  // every finding
 //                "blocking", "warnings", "audit", "exemptions", "fixed", "errors", "exit"}}
+// A finding's "line" and "column" (1-based, code points; 0 when unknown) are where its "path" is
+// in the file (the nearest enclosing field when the path is missing); "object_line" is where the
+// object starts. "file" is the input's name (relative to the root, "-" for standard input).
 // "exemption" is the exemption's reason, or null when none applied.
 
 #include "plugin/report.h"
@@ -28,9 +31,13 @@ std::string render_json(const CheckReport& report) {
   json findings = json::array();
   json fixed = json::array();
   for (const ObjectResult& o : report.objects) {
-    for (const Finding& f : o.findings) {
+    for (std::size_t k = 0; k < o.findings.size(); ++k) {
+      const Finding& f = o.findings[k];
       if (!reportable(f)) continue;
       json j = object_fields(o);
+      j["object_line"] = o.document->line;
+      j["line"] = o.positions[k].line;
+      j["column"] = o.positions[k].column;
       j["rule"] = f.rule;
       j["outcome"] = to_string(f.outcome);
       j["enforcement"] = to_string(f.enforcement);
@@ -51,8 +58,11 @@ std::string render_json(const CheckReport& report) {
 
   json errors = json::array();
   for (const ManifestError& e : report.errors)
-    errors.push_back(
-        {{"file", e.file}, {"document", e.index}, {"line", e.line}, {"message", e.message}});
+    errors.push_back({{"file", e.file},
+                      {"document", e.index},
+                      {"line", e.line},
+                      {"column", e.column},
+                      {"message", e.message}});
 
   const Summary& s = report.summary;
   json outcomes = json::object();

@@ -1,10 +1,15 @@
 // The report for CI dashboards: JUnit XML. One <testsuite> per input file, one <testcase> per
-// object (name "Kind ns/name", classname the file); each blocking finding is a <failure>, other
-// reportable findings go to <system-out>; an unreadable input or malformed document is a
-// <testcase> with an <error>.
+// object and rule the engine evaluated (name "Kind ns/name: rule", classname the file, file and
+// line where the rule's first reported finding is), so a dashboard shows and tracks each result on
+// its own: a blocking failure is one <failure> (a blocking evaluation error one <error>) holding
+// every message of that rule on that object, an exemption used is <skipped>, other findings go to
+// <system-out>. Rules not applicable or off on an object, and objects no rule applies to, make no
+// test case. An unreadable input or malformed document is a <testcase> with an <error>.
 
+#include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "plugin/report.h"
 
@@ -74,43 +79,82 @@ std::string xml_escape(std::string_view s) {
 
 struct Suite {
   std::string body;
-  std::size_t tests = 0, failures = 0, errors = 0;
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
 };
+
+/// One object's findings of one rule, as one test case.
+void add_testcase(Suite& suite, const ObjectResult& o, const std::vector<std::size_t>& findings) {
+  const Finding& first = o.findings[findings.front()];
+  std::string blocking, out, exempted, message;
+  bool error = false;
+  int line = o.document->line;
+  bool located = false;
+  for (std::size_t k : findings) {
+    const Finding& f = o.findings[k];
+    if (!reportable(f)) continue;
+    if (!located) line = o.positions[k].line, located = true;
+    std::string text = std::string(to_string(f.outcome)) + '/' +
+                       std::string(to_string(f.enforcement)) + ": " + f.message;
+    if (is_blocking(f)) {
+      error = error || f.outcome == Outcome::error;
+      if (blocking.empty()) message = f.message;
+      blocking += (blocking.empty() ? "" : "\n") + text;
+    } else if (f.outcome == Outcome::skip) {
+      exempted += (exempted.empty() ? "" : "; ") + f.exemption;
+      out += text + " (exemption: " + f.exemption + ")\n";
+    } else {
+      out += text + '\n';
+    }
+  }
+  ++suite.tests;
+  const std::string& file = o.document->file;
+  suite.body += "    <testcase classname=\"" + xml_escape(file) + "\" name=\"" +
+                xml_escape(o.display() + ": " + first.rule) + "\" file=\"" + xml_escape(file) +
+                "\" line=\"" + std::to_string(line) + "\"";
+  if (blocking.empty() && out.empty()) {
+    suite.body += "/>\n";
+    return;
+  }
+  suite.body += ">\n";
+  if (!blocking.empty()) {
+    const char* element = error ? "error" : "failure";
+    ++(error ? suite.errors : suite.failures);
+    suite.body += std::string("      <") + element + " type=\"" + xml_escape(first.rule) +
+                  "\" message=\"" + xml_escape(message) + "\">" + xml_escape(blocking) + "</" +
+                  element + ">\n";
+  } else if (!exempted.empty()) {
+    ++suite.skipped;
+    suite.body += "      <skipped message=\"" + xml_escape("exempted: " + exempted) + "\"/>\n";
+  }
+  if (!out.empty()) suite.body += "      <system-out>" + xml_escape(out) + "</system-out>\n";
+  suite.body += "    </testcase>\n";
+}
+
+std::string testsuite(const std::string& name, const Suite& s) {
+  std::string head = "  <testsuite name=\"" + xml_escape(name) + "\" tests=\"" +
+                     std::to_string(s.tests) + "\" failures=\"" + std::to_string(s.failures) +
+                     "\" errors=\"" + std::to_string(s.errors) + "\" skipped=\"" +
+                     std::to_string(s.skipped) + "\"";
+  return s.body.empty() ? head + "/>\n" : head + ">\n" + s.body + "  </testsuite>\n";
+}
 
 }  // namespace
 
 std::string render_junit(const CheckReport& report) {
   std::map<std::string, Suite> suites;  // by file
   for (const ObjectResult& o : report.objects) {
-    Suite& suite = suites[o.document->file];
-    ++suite.tests;
-    const std::string& file = o.document->file;
-    std::string failures, out;
-    std::size_t blocking = 0;
-    for (const Finding& f : o.findings) {
-      if (!reportable(f)) continue;
-      std::string line = std::string(to_string(f.outcome)) + '/' +
-                         std::string(to_string(f.enforcement)) + ": " + f.message;
-      if (f.outcome == Outcome::skip) line += " (exemption: " + f.exemption + ")";
-      if (is_blocking(f)) {
-        ++blocking;
-        failures += "      <failure type=\"" + xml_escape(f.rule) + "\" message=\"" +
-                    xml_escape(f.message) + "\">" + xml_escape(line) + "</failure>\n";
-      } else {
-        out += line + '\n';
-      }
+    // Findings by rule, rules in the order the engine reported them.
+    std::vector<std::pair<std::string_view, std::vector<std::size_t>>> by_rule;
+    for (std::size_t k = 0; k < o.findings.size(); ++k) {
+      const Finding& f = o.findings[k];
+      if (f.outcome == Outcome::skip && f.exemption.empty()) continue;  // not applicable, off
+      auto it = std::find_if(by_rule.begin(), by_rule.end(),
+                             [&](const auto& r) { return r.first == f.rule; });
+      if (it == by_rule.end()) it = by_rule.insert(by_rule.end(), {f.rule, {}});
+      it->second.push_back(k);
     }
-    if (blocking) ++suite.failures;
-    suite.body += "    <testcase classname=\"" + xml_escape(file) + "\" name=\"" +
-                  xml_escape(o.display()) + "\" file=\"" + xml_escape(file) + "\" line=\"" +
-                  std::to_string(o.document->line) + "\"";
-    if (failures.empty() && out.empty()) {
-      suite.body += "/>\n";
-      continue;
-    }
-    suite.body += ">\n" + failures;
-    if (!out.empty()) suite.body += "      <system-out>" + xml_escape(out) + "</system-out>\n";
-    suite.body += "    </testcase>\n";
+    for (const auto& [rule, findings] : by_rule)
+      add_testcase(suites[o.document->file], o, findings);
   }
   for (const ManifestError& e : report.errors) {
     Suite& suite = suites[e.file];
@@ -125,31 +169,22 @@ std::string render_junit(const CheckReport& report) {
                   "</error>\n    </testcase>\n";
   }
 
-  std::size_t tests = 0, failures = 0, errors = 0;
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
   std::string body;
+  auto add_suite = [&](const std::string& name, const Suite& s) {
+    tests += s.tests, failures += s.failures, errors += s.errors, skipped += s.skipped;
+    body += testsuite(name, s);
+  };
   for (const std::string& file : report.files) {
     auto it = suites.find(file);
-    if (it == suites.end()) {
-      body += "  <testsuite name=\"" + xml_escape(file) +
-              "\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\"/>\n";
-      continue;
-    }
-    Suite& s = it->second;
-    tests += s.tests, failures += s.failures, errors += s.errors;
-    body += "  <testsuite name=\"" + xml_escape(file) + "\" tests=\"" + std::to_string(s.tests) +
-            "\" failures=\"" + std::to_string(s.failures) + "\" errors=\"" +
-            std::to_string(s.errors) + "\" skipped=\"0\">\n" + s.body + "  </testsuite>\n";
-    suites.erase(it);
+    add_suite(file, it == suites.end() ? Suite{} : it->second);
+    if (it != suites.end()) suites.erase(it);
   }
-  for (auto& [file, s] : suites) {  // errors about inputs that never became files (bad dirs)
-    tests += s.tests, failures += s.failures, errors += s.errors;
-    body += "  <testsuite name=\"" + xml_escape(file) + "\" tests=\"" + std::to_string(s.tests) +
-            "\" failures=\"" + std::to_string(s.failures) + "\" errors=\"" +
-            std::to_string(s.errors) + "\" skipped=\"0\">\n" + s.body + "  </testsuite>\n";
-  }
+  for (auto& [name, s] : suites) add_suite(name, s);  // inputs that never became files (bad dirs)
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"haguard\" tests=\"" +
          std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
-         std::to_string(errors) + "\">\n" + body + "</testsuites>\n";
+         std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) + "\">\n" + body +
+         "</testsuites>\n";
 }
 
 }  // namespace haguard::plugin

@@ -1,27 +1,38 @@
-// The report for code scanning: SARIF 2.1.0. One run; the driver lists every rule of the registry
-// (plus the "exemption" pseudo rule); each reportable finding is a result located at the first
-// line of its document. Levels: blocking -> error, warning -> warning, the rest (audit-only) ->
-// note. An exempted finding carries an inSource suppression with the exemption's reason. Input
-// errors are tool execution notifications.
+// The report for code scanning: SARIF 2.1.0. One run; the driver (with its version) lists every
+// rule of the registry plus the "exemption" pseudo rule, each with its help from the operator's
+// guide and a link to it. Each reportable finding is a result located at the field its JSON path
+// names (line and column, in code points), with a partial fingerprint built from the rule, the
+// file, the object's identity and the path, never from line numbers, so code scanning keeps tracking an
+// alert when lines move. File names relative to the root are URIs relative to %SRCROOT% (given in
+// originalUriBaseIds); others are file:// URIs; standard input is "-". Levels: blocking -> error,
+// warning -> warning, the rest (audit-only) -> note. An exempted finding carries an inSource
+// suppression with the exemption's reason. Input errors are tool execution notifications.
+
+#include <openssl/evp.h>
 
 #include <cctype>
 #include <map>
 #include <string>
 
+#include "plugin/check_inputs.h"
 #include "plugin/report.h"
+#include "plugin/rule_help.h"
 #include "policies/rule.h"
 
 namespace haguard::plugin {
 
 namespace {
 
-constexpr const char* kSchema = "https://json.schemastore.org/sarif-2.1.0.json";
+constexpr const char* kSchema =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+constexpr const char* kRootBase = "%SRCROOT%";
+constexpr const char* kFingerprintKey = "haguard/v1";
 
-/// A URI reference for a path: relative paths stay relative, absolute ones become file:// URIs.
-std::string to_uri(const std::string& path) {
-  if (path == "-") return "stdin";
-  std::string out = path.starts_with('/') ? "file://" : "";
+/// `path` as a URI path: unreserved characters and '/' as they are, every other byte
+/// percent-encoded (a ':' too, which in a first segment would read as a scheme).
+std::string uri_path(std::string_view path) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
   for (unsigned char c : path) {
     if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
       out += static_cast<char>(c);
@@ -34,24 +45,75 @@ std::string to_uri(const std::string& path) {
   return out;
 }
 
+/// The artifactLocation of an input named `name` (see check_inputs.h).
+json artifact_location(const std::string& name) {
+  if (name == kStdinName) return json{{"uri", name}};
+  if (name.starts_with('/')) return json{{"uri", "file://" + uri_path(name)}};
+  return json{{"uri", uri_path(name)}, {"uriBaseId", kRootBase}};
+}
+
+/// Lowercase hex SHA-256 of `text`.
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+/// What stays the same while the finding is the same: the rule, the file, the object (API group,
+/// not version: moving from apps/v1beta2 to apps/v1 is the same Deployment) and the field. The
+/// file keeps one object rendered into two files (a base and an overlay) two alerts.
+std::string fingerprint(const ObjectResult& o, const Finding& f) {
+  const std::size_t slash = o.api_version.find('/');
+  const std::string group = slash == std::string::npos ? "" : o.api_version.substr(0, slash);
+  std::string identity = f.rule;
+  for (const std::string* part :
+       {&o.document->file, &group, &o.kind, &o.namespace_, &o.name, &f.path}) {
+    identity += '\0';
+    identity += *part;
+  }
+  return sha256_hex(identity);
+}
+
 std::string_view level(const Finding& f) {
   if (is_blocking(f)) return "error";
   if (is_warning(f) && f.outcome != Outcome::skip) return "warning";
   return "note";
 }
 
-json location(const std::string& file, int line) {
-  json physical = {{"artifactLocation", {{"uri", to_uri(file)}}}};
-  if (line > 0) physical["region"] = {{"startLine", line}};
+json location(const std::string& file, int line, int column) {
+  json physical = {{"artifactLocation", artifact_location(file)}};
+  if (line > 0) {
+    physical["region"] = {{"startLine", line}};
+    if (column > 0) physical["region"]["startColumn"] = column;
+  }
   return json{{"physicalLocation", std::move(physical)}};
 }
 
 json rule_descriptor(std::string_view id, std::string_view description) {
-  return json{{"id", id},
-              {"name", id},
-              {"shortDescription", {{"text", description}}},
-              {"fullDescription", {{"text", description}}},
-              {"defaultConfiguration", {{"level", "warning"}}}};
+  json rule = {{"id", id},
+               {"name", id},
+               {"shortDescription", {{"text", description}}},
+               {"fullDescription", {{"text", description}}},
+               {"defaultConfiguration", {{"level", "warning"}}}};
+  RuleHelp help = rule_help(id);
+  if (!help.markdown.empty()) {
+    // The plain text: the guide's paragraphs without their line wrapping.
+    std::string text = help.markdown;
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n' && (i + 1 == text.size() || text[i + 1] != '\n') &&
+          (i == 0 || text[i - 1] != '\n'))
+        text[i] = ' ';
+    rule["help"] = {{"text", text}, {"markdown", help.markdown}};
+    rule["helpUri"] = help.uri;
+  }
+  return rule;
 }
 
 }  // namespace
@@ -69,15 +131,17 @@ std::string render_sarif(const CheckReport& report) {
 
   json results = json::array();
   for (const ObjectResult& o : report.objects) {
-    for (const Finding& f : o.findings) {
+    for (std::size_t k = 0; k < o.findings.size(); ++k) {
+      const Finding& f = o.findings[k];
       if (!reportable(f)) continue;
-      json loc = location(o.document->file, o.document->line);
+      json loc = location(o.document->file, o.positions[k].line, o.positions[k].column);
       loc["logicalLocations"] =
           json::array({{{"fullyQualifiedName", o.display()}, {"kind", "object"}}});
       json r = {{"ruleId", f.rule},
                 {"level", level(f)},
                 {"message", {{"text", f.message}}},
                 {"locations", json::array({std::move(loc)})},
+                {"partialFingerprints", {{kFingerprintKey, fingerprint(o, f)}}},
                 {"properties",
                  {{"outcome", to_string(f.outcome)},
                   {"enforcement", to_string(f.enforcement)},
@@ -96,14 +160,19 @@ std::string render_sarif(const CheckReport& report) {
   for (const ManifestError& e : report.errors)
     notifications.push_back({{"level", "error"},
                              {"message", {{"text", describe_error(e)}}},
-                             {"locations", json::array({location(e.file, e.line)})}});
+                             {"locations", json::array({location(e.file, e.line, e.column)})}});
 
-  json driver = {{"name", "haguard"}, {"rules", std::move(rules)}};
-#ifdef HAGUARD_VERSION
-  driver["version"] = HAGUARD_VERSION;
-#endif
+  json driver = {{"name", "haguard"},
+                 {"version", HAGUARD_VERSION},
+                 {"semanticVersion", HAGUARD_VERSION},
+                 {"informationUri", docs_uri()},
+                 {"rules", std::move(rules)}};
+  std::string root = uri_path(report.root);
+  if (!root.ends_with('/')) root += '/';
   json run = {
       {"tool", {{"driver", std::move(driver)}}},
+      {"originalUriBaseIds", {{kRootBase, {{"uri", "file://" + root}}}}},
+      {"columnKind", "unicodeCodePoints"},
       {"invocations", json::array({{{"executionSuccessful", report.errors.empty()},
                                     {"toolExecutionNotifications", std::move(notifications)}}})},
       {"results", std::move(results)}};

@@ -1,14 +1,7 @@
-// `haguard check` end to end: runs the built binary (fork/exec, no shell) on the shared corpus and
-// on small inline cases, and asserts exit codes and what each report format says.
+// `haguard check` end to end: exit codes, environments, inputs (files, directories, stdin, Lists,
+// empty and malformed ones), the text summary and --fix, on the shared corpus and inline cases.
 
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,131 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "plugin/manifest_io.h"
+#include "tests/plugin/check_harness.h"
 
+namespace haguard::check_test {
 namespace {
-
-namespace fs = std::filesystem;
-using json = nlohmann::json;
-
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void spit(const fs::path& p, std::string_view text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-/// A fresh directory per test, removed afterwards.
-class CheckTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/haguard-check-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  /// Runs haguard with `args`, `stdin_text` on its standard input; stdout and stderr captured
-  /// through files (no pipes to deadlock on).
-  Result haguard(const std::vector<std::string>& args, std::string_view stdin_text = {}) {
-    const fs::path in = dir_ / ".stdin", out = dir_ / ".stdout", err = dir_ / ".stderr";
-    spit(in, stdin_text);
-    std::vector<std::string> argv_s = {HAGUARD_BIN};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = fork();
-    if (pid == 0) {
-      int fi = open(in.c_str(), O_RDONLY);
-      int fo = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int fe = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (fi < 0 || fo < 0 || fe < 0) _exit(127);
-      dup2(fi, 0), dup2(fo, 1), dup2(fe, 2);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    Result r;
-    int status = 0;
-    if (pid > 0 && waitpid(pid, &status, 0) == pid)
-      r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
-
-  /// Runs with `-o json` and parses stdout.
-  json check_json(std::vector<std::string> args, int expected_code, std::string_view in = {}) {
-    args.insert(args.begin(), {"check", "-o", "json"});
-    Result r = haguard(args, in);
-    EXPECT_EQ(r.code, expected_code) << r.err;
-    json j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-    return j;
-  }
-
-  static std::string corpus(const char* name) {
-    return std::string(HAGUARD_CORPUS_DIR) + "/" + name;
-  }
-
-  fs::path dir_;
-};
-
-/// The findings of `report` for object `name` and rule `rule`.
-std::vector<json> findings(const json& report, std::string_view name, std::string_view rule) {
-  std::vector<json> out;
-  for (const json& f : report["findings"])
-    if (f["name"] == name && f["rule"] == rule) out.push_back(f);
-  return out;
-}
-
-const char* kDapp = R"(apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: dapp
-  namespace: NS
-  labels:
-    app.kubernetes.io/name: dapp
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: dapp
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: dapp
-    spec:
-      containers:
-      - name: dapp
-        image: ghcr.io/example/dapp:1.0
-        ports:
-        - name: http
-          containerPort: 3000
-)";
-
-std::string dapp_in(std::string_view ns) {
-  std::string s = kDapp;
-  s.replace(s.find("NS"), 2, ns);
-  return s;
-}
-
-std::string namespace_doc(std::string_view name, std::string_view env) {
-  return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + std::string(name) +
-         "\n  labels:\n    haguard.dalp.io/environment: " + std::string(env) + "\n";
-}
-
-// ---------------------------------------------------------------------------------------------
 
 TEST_F(CheckTest, CorpusParsesCompletelyInEveryEnvironment) {
   struct Case {
@@ -167,18 +39,16 @@ TEST_F(CheckTest, CorpusParsesCompletelyInEveryEnvironment) {
 TEST_F(CheckTest, ArgoCdFindingsNameTheRightObjects) {
   const std::string file = corpus("argo-cd-namespace-install.yaml");
   json prod = check_json({"-e", "production", file}, 1);
-  // Every finding has the documented fields, and its line starts a document of its kind.
-  const std::string text = slurp(file);
-  std::vector<std::string> lines;
-  for (std::istringstream in(text); lines.emplace_back(), std::getline(in, lines.back());) {
-  }
+  // Every finding has the documented fields, and its object_line starts a document of its kind.
+  const std::vector<std::string> lines = lines_of(slurp(file));
   for (const json& f : prod["findings"]) {
-    for (const char* key : {"rule", "outcome", "enforcement", "environment", "kind", "namespace",
-                            "name", "file", "document", "path", "message", "fixable", "exemption"})
+    for (const char* key :
+         {"rule", "outcome", "enforcement", "environment", "kind", "namespace", "name", "file",
+          "document", "line", "column", "object_line", "path", "message", "fixable", "exemption"})
       ASSERT_TRUE(f.contains(key)) << key << " in " << f.dump();
-    EXPECT_EQ(f["file"], file);
+    EXPECT_EQ(f["file"], fs::absolute(file).lexically_normal().string());  // outside the root
     EXPECT_EQ(f["environment"], "production");
-    const int line = f["line"];
+    const int line = f["object_line"];
     ASSERT_GT(line, 0);
     EXPECT_TRUE(line == 1 || lines[line - 2] == "---") << f.dump();
     EXPECT_EQ(lines[line - 1 + 1], "kind: " + f["kind"].get<std::string>()) << f.dump();
@@ -189,7 +59,9 @@ TEST_F(CheckTest, ArgoCdFindingsNameTheRightObjects) {
   EXPECT_EQ(redis[0]["outcome"], "fail");
   EXPECT_EQ(redis[0]["blocking"], true);
   EXPECT_EQ(redis[0]["document"], 39);
-  EXPECT_EQ(redis[0]["line"], 1360);
+  EXPECT_EQ(redis[0]["object_line"], 1360);
+  EXPECT_EQ(redis[0]["line"], 1405);  // its image: line
+  EXPECT_EQ(redis[0]["column"], 9);
   json staging = check_json({"-e", "staging", file}, 0);
   EXPECT_TRUE(findings(staging, "argocd-redis", "no-bundled-stateful-services").empty());
   EXPECT_FALSE(findings(staging, "argocd-dex-server", "probes").empty());
@@ -263,10 +135,17 @@ TEST_F(CheckTest, MalformedDocumentIsReportedWithItsLineAndTheRestIsChecked) {
   EXPECT_LE(j["errors"][0]["line"].get<int>(), 28);
   EXPECT_EQ(j["summary"]["objects"], 3);  // the documents around it are still checked
   EXPECT_FALSE(findings(j, "dapp", "min-replicas").empty());
-  // Text output names file, document and line.
+  // The error goes to stderr with file, document and line, whatever the format; stdout has the
+  // report alone.
+  for (const char* format : {"text", "json", "sarif", "junit"}) {
+    Result t = haguard({"check", "-o", format, (dir_ / "bad.yaml").string()});
+    EXPECT_EQ(t.code, 2);
+    EXPECT_NE(t.err.find("bad.yaml: document 1 (line "), std::string::npos) << t.err;
+    EXPECT_EQ(t.err.find("min-replicas"), std::string::npos) << t.err;
+  }
   Result t = haguard({"check", (dir_ / "bad.yaml").string()});
-  EXPECT_EQ(t.code, 2);
-  EXPECT_NE(t.out.find("bad.yaml: document 1 (line "), std::string::npos) << t.out;
+  EXPECT_EQ(t.out.find("document 1 (line"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("1 input error (on stderr)"), std::string::npos) << t.out;
 }
 
 TEST_F(CheckTest, DirectoryWalkIsRecursiveSortedAndFiltered) {
@@ -310,109 +189,6 @@ TEST_F(CheckTest, UsageAndInputErrorsExitTwo) {
   EXPECT_NE(j["errors"][0]["file"].get<std::string>().find("missing.yaml"), std::string::npos);
   EXPECT_EQ(j["summary"]["objects"], 2);
   EXPECT_GT(j["summary"]["blocking"], 0);
-}
-
-TEST_F(CheckTest, SarifIsWellFormed) {
-  Result r = haguard(
-      {"check", "-o", "sarif", "-e", "production", corpus("argo-cd-namespace-install.yaml")});
-  EXPECT_EQ(r.code, 1);
-  json s = json::parse(r.out);
-  EXPECT_EQ(s["version"], "2.1.0");
-  ASSERT_EQ(s["runs"].size(), 1u);
-  const json& run = s["runs"][0];
-  EXPECT_EQ(run["tool"]["driver"]["name"], "haguard");
-  std::vector<std::string> ids;
-  for (const json& rule : run["tool"]["driver"]["rules"]) {
-    ids.push_back(rule["id"]);
-    EXPECT_FALSE(rule["shortDescription"]["text"].get<std::string>().empty());
-  }
-  for (const char* id : {"min-replicas", "probes", "soft-anti-affinity",
-                         "no-bundled-stateful-services", "pod-disruption-budget"})
-    EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
-  ASSERT_FALSE(run["results"].empty());
-  bool error_seen = false;
-  for (const json& res : run["results"]) {
-    const std::size_t index = res["ruleIndex"];
-    ASSERT_LT(index, ids.size());
-    EXPECT_EQ(ids[index], res["ruleId"]);
-    const std::string level = res["level"];
-    EXPECT_TRUE(level == "error" || level == "warning" || level == "note") << level;
-    error_seen = error_seen || level == "error";
-    EXPECT_FALSE(res["message"]["text"].get<std::string>().empty());
-    const json& loc = res["locations"][0]["physicalLocation"];
-    EXPECT_NE(
-        loc["artifactLocation"]["uri"].get<std::string>().find("argo-cd-namespace-install.yaml"),
-        std::string::npos);
-    EXPECT_GE(loc["region"]["startLine"].get<int>(), 1);
-  }
-  EXPECT_TRUE(error_seen);
-}
-
-/// A minimal XML 1.0 well-formedness check: balanced tags, quoted attributes, known entities.
-bool well_formed_xml(std::string_view x, std::string& why) {
-  std::vector<std::string> stack;
-  std::size_t i = 0;
-  if (x.starts_with("<?xml")) i = x.find("?>") + 2;
-  while (i < x.size()) {
-    if (x[i] == '&') {
-      std::size_t semi = x.find(';', i);
-      std::string_view ent = x.substr(i, semi == std::string_view::npos ? 0 : semi - i + 1);
-      if (!(ent == "&amp;" || ent == "&lt;" || ent == "&gt;" || ent == "&quot;" ||
-            ent == "&apos;" || (ent.starts_with("&#") && ent.size() > 3)))
-        return why = "bad entity at " + std::to_string(i), false;
-      i = semi + 1;
-      continue;
-    }
-    if (x[i] != '<') {
-      if (static_cast<unsigned char>(x[i]) < 0x20 && x[i] != '\n' && x[i] != '\t' && x[i] != '\r')
-        return why = "control character", false;
-      ++i;
-      continue;
-    }
-    std::size_t end = i + 1;
-    char quote = 0;
-    for (; end < x.size() && (quote || x[end] != '>'); ++end) {
-      if (quote && x[end] == quote)
-        quote = 0;
-      else if (!quote && (x[end] == '"' || x[end] == '\''))
-        quote = x[end];
-      else if (quote && x[end] == '<')
-        return why = "< in attribute", false;
-    }
-    if (end >= x.size()) return why = "unterminated tag", false;
-    std::string_view tag = x.substr(i + 1, end - i - 1);
-    const bool closing = tag.starts_with('/'), empty = tag.ends_with('/');
-    std::string name(tag.substr(closing, tag.find_first_of(" /\n", closing) - closing));
-    if (closing) {
-      if (stack.empty() || stack.back() != name) return why = "mismatched </" + name + ">", false;
-      stack.pop_back();
-    } else if (!empty) {
-      stack.push_back(name);
-    }
-    i = end + 1;
-  }
-  if (!stack.empty()) return why = "unclosed <" + stack.back() + ">", false;
-  return true;
-}
-
-TEST_F(CheckTest, JunitIsWellFormedWithFailuresForBlockingFindings) {
-  spit(dir_ / "x.yaml", namespace_doc("prod", "production") + "---\n" + dapp_in("prod") + "---\n" +
-                            dapp_in("dev <&> \"q\""));
-  Result r = haguard(
-      {"check", "-o", "junit", (dir_ / "x.yaml").string(), corpus("microservices-demo.yaml")});
-  EXPECT_EQ(r.code, 1);
-  std::string why;
-  EXPECT_TRUE(well_formed_xml(r.out, why)) << why << "\n" << r.out;
-  EXPECT_NE(r.out.find("<testsuites"), std::string::npos);
-  auto count = [&](std::string_view what) {
-    std::size_t n = 0;
-    for (std::size_t p = r.out.find(what); p != std::string::npos; p = r.out.find(what, p + 1)) ++n;
-    return n;
-  };
-  EXPECT_EQ(count("<testsuite "), 2u);
-  EXPECT_EQ(count("<testcase "), 3u + 35u);
-  EXPECT_GE(count("<failure "), 1u);
-  EXPECT_NE(r.out.find("name=\"Deployment prod/dapp\""), std::string::npos);
 }
 
 TEST_F(CheckTest, TextIsGroupedByObjectAndEndsWithASummary) {
@@ -460,4 +236,83 @@ TEST_F(CheckTest, FixWritesCompliantManifests) {
   EXPECT_EQ(again.out, fixed.out);
 }
 
+TEST_F(CheckTest, EmptyInputIsAnInputErrorUnlessAllowed) {
+  spit(dir_ / "empty.yaml", "");
+  spit(dir_ / "comments.yaml", "# nothing rendered\n---\n---\n");
+  spit(dir_ / "list.json", R"({"apiVersion": "v1", "items": [], "kind": "List"})");
+  fs::create_directories(dir_ / "nodir");
+  spit(dir_ / "nodir" / "README.md", "not a manifest");
+  spit(dir_ / "ok.yaml", dapp_in("a"));
+  struct Case {
+    std::vector<std::string> args;
+    std::string stdin_text, named, says;
+  };
+  for (const Case& c : {
+           Case{{"-"}, "", "-", "no object on standard input"},
+           Case{{"-"}, "\n# helm printed nothing\n", "-", "no object on standard input"},
+           Case{{(dir_ / "empty.yaml").string()}, "", "empty.yaml", "no object in this input"},
+           Case{{(dir_ / "comments.yaml").string()}, "", "comments.yaml", "no object"},
+           Case{{(dir_ / "list.json").string()}, "", "list.json", "no object"},
+           Case{{(dir_ / "nodir").string()}, "", "nodir", "no manifest file"},
+           // One empty input among good ones is still an error.
+           Case{{(dir_ / "ok.yaml").string(), "-"}, "", "-", "no object on standard input"},
+       }) {
+    SCOPED_TRACE(c.args.back());
+    for (const char* format : {"text", "json", "sarif", "junit"}) {
+      std::vector<std::string> args = {"check", "-o", format};
+      args.insert(args.end(), c.args.begin(), c.args.end());
+      Result r = haguard(args, c.stdin_text);
+      EXPECT_EQ(r.code, 2) << format << r.out;
+      EXPECT_NE(r.err.find(c.named + ": " + c.says), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find("--allow-empty"), std::string::npos) << r.err;
+      args.insert(args.begin() + 1, "--allow-empty");
+      Result allowed = haguard(args, c.stdin_text);
+      EXPECT_EQ(allowed.code, 0) << format << allowed.err;
+      EXPECT_EQ(allowed.err, "") << format;
+    }
+  }
+  // The JSON report names the empty input among its errors.
+  json j = check_json({"-"}, 2, "");
+  ASSERT_EQ(j["errors"].size(), 1u);
+  EXPECT_EQ(j["errors"][0]["file"], "-");
+  // A broken input is not also called empty.
+  spit(dir_ / "bad.yaml", "a: [\n");
+  Result bad = haguard({"check", (dir_ / "bad.yaml").string()});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err.find("empty input"), std::string::npos) << bad.err;
+}
+
+TEST_F(CheckTest, StdinHasOneNameInEveryFormatAndNoFileShadowsIt) {
+  // Files really called "stdin" and "-", read beside standard input.
+  spit(dir_ / "stdin", dapp_in("from-file"));
+  spit(dir_ / "-", dapp_in("from-dash-file"));
+  cwd_ = dir_;
+  const std::string piped = dapp_in("from-pipe");
+  json j = check_json({"-e", "production", "-", "stdin", "./-"}, 1, piped);
+  std::map<std::string, std::string> file_of;  // namespace -> file
+  for (const json& f : j["findings"]) file_of[f["namespace"]] = f["file"];
+  EXPECT_EQ(file_of["from-pipe"], "-");
+  EXPECT_EQ(file_of["from-file"], "stdin");
+  EXPECT_EQ(file_of["from-dash-file"], "./-");
+
+  Result sarif = haguard({"check", "-o", "sarif", "-e", "production", "-", "stdin", "./-"}, piped);
+  std::map<std::string, json> location_of;
+  const json log = json::parse(sarif.out);
+  for (const json& r : log["runs"][0]["results"])
+    location_of[r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]] =
+        r["locations"][0]["physicalLocation"]["artifactLocation"];
+  EXPECT_EQ(location_of["Deployment from-pipe/dapp"], (json{{"uri", "-"}}));
+  EXPECT_EQ(location_of["Deployment from-file/dapp"],
+            (json{{"uri", "stdin"}, {"uriBaseId", "%SRCROOT%"}}));
+  EXPECT_EQ(location_of["Deployment from-dash-file/dapp"],
+            (json{{"uri", "./-"}, {"uriBaseId", "%SRCROOT%"}}));
+
+  Result junit = haguard({"check", "-o", "junit", "-"}, piped);
+  EXPECT_NE(junit.out.find("<testsuite name=\"-\""), std::string::npos) << junit.out;
+  EXPECT_NE(junit.out.find("<testcase classname=\"-\""), std::string::npos) << junit.out;
+  Result text = haguard({"check", "-"}, piped);
+  EXPECT_TRUE(text.out.starts_with("-\n  Deployment from-pipe/dapp")) << text.out;
+}
+
 }  // namespace
+}  // namespace haguard::check_test

@@ -416,3 +416,64 @@ TEST(ManifestWrite, TrickyStringsRoundTrip) {
 
 }  // namespace
 }  // namespace haguard::plugin
+
+namespace haguard::plugin {
+namespace {
+
+/// The one error reading `text` gives.
+ManifestError only_error(std::string_view text) {
+  ReadResult r = read_manifests(text, "e.yaml");
+  EXPECT_EQ(r.errors.size(), 1u) << text;
+  return r.errors.empty() ? ManifestError{} : r.errors[0];
+}
+
+TEST(ManifestReadErrors, AreReportedAtTheLineWhereTheProblemIs) {
+  // A flow collection never closed: where it opens, not at the end of the input a line later.
+  ManifestError e = only_error("a: [\n");
+  EXPECT_EQ(e.line, 1);
+  EXPECT_EQ(e.column, 4);
+  e = only_error("kind: A\n---\nkind: B\nspec:\n  ports: {a: 1,\n\n# trailing comment\n\n");
+  EXPECT_EQ(e.index, 1u);
+  EXPECT_EQ(e.line, 5);
+  EXPECT_EQ(e.column, 10);
+  e = only_error("kind: B\nbad: [1, 2\nnext: 3\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.column, 6);
+  e = only_error("kind: A\nspec:\n  x: [1,\n  y: 2\nz: 3\n");
+  EXPECT_EQ(e.line, 3);
+  // Found at the end of the input: the last line with content, not the blank ones after it.
+  e = only_error("kind: A\nx: \"\\u12\n\n# comment\n\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.message, "bad character found while scanning hex number");
+  // A block collection broken in the middle: where the token that breaks it is.
+  e = only_error("kind: A\nmetadata:\n  name: a\n bad: 1\nspec: {}\n");
+  EXPECT_EQ(e.line, 4);
+  e = only_error("kind: A\nspec:\n  x: 1\n  - y\n");
+  EXPECT_EQ(e.line, 4);
+  e = only_error("kind: A\nmetadata:\n  name: a\n  name: b\n");
+  EXPECT_EQ(e.line, 4);
+  EXPECT_EQ(e.column, 3);
+  EXPECT_EQ(e.message, "duplicate key \"name\"");
+}
+
+TEST(ManifestReadErrors, DescribeNamesFileDocumentLineAndMessage) {
+  ManifestError e = only_error("kind: A\n---\nx: [\n");
+  EXPECT_EQ(e.describe(), "e.yaml: document 1 (line 3): end of sequence flow not found");
+}
+
+TEST(ManifestRead, SpansPointBackIntoTheText) {
+  const std::string text = "\xEF\xBB\xBFkind: A\n---\nkind: B\n...\nkind: C\n";
+  ReadResult r = read_manifests(text, "s.yaml");
+  ASSERT_EQ(r.documents.size(), 3u);
+  const SourceSpan& b = r.documents[1].source;
+  EXPECT_EQ(text.substr(b.begin, b.end - b.begin).find("kind: B"), 4u);  // after "---\n"
+  EXPECT_EQ(b.first_line, 2);
+  EXPECT_EQ(b.document, 0u);
+  const SourceSpan& c = r.documents[2].source;  // "..." ends a piece
+  EXPECT_EQ(text.substr(c.begin, c.end - c.begin), "kind: C\n");
+  EXPECT_EQ(c.first_line, 5);
+  EXPECT_EQ(text.substr(r.documents[0].source.begin, 7), "kind: A");  // the BOM counted
+}
+
+}  // namespace
+}  // namespace haguard::plugin
