@@ -26,11 +26,16 @@
 #include <fstream>
 #include <sstream>
 
+#include "plugin/jsonnet_natives.h"
+
 extern "C" {
 #include <libjsonnet.h>
 }
 
 namespace haguard::plugin {
+
+extern const std::string_view kJsonnetStdText;  // plugin/jsonnet_std.libsonnet, embedded
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -51,6 +56,28 @@ constexpr bool kAddressLimitUsable = true;
 constexpr std::size_t kThreadStack = std::size_t{64} << 20;  // the parser recurses natively
 constexpr std::string_view kBuiltinName = "haguard.libsonnet";
 constexpr const char* kBuiltinFoundHere = "<haguard>/haguard.libsonnet";
+// Every evaluated file starts with this, on its first line so that line numbers stay the user's:
+// `std` there is 0.18's std plus go-jsonnet's functions (jsonnet_std.libsonnet). Two locals, as
+// one `local a = std, std = a + ...` binds recursively and never ends.
+constexpr std::string_view kStdImport = "<haguard>/std";
+constexpr std::string_view kStdPrefix =
+    "local haguard_std0 = std; local std = haguard_std0 + import '<haguard>/std'; ";
+constexpr const char* kStdFoundHere = "<haguard>/std.libsonnet";
+
+/// Whether an imported file is jsonnet code that gets the std prefix. The 0.18 import callback
+/// serves `import` and `importstr` alike, so data files (.json, .yaml, text) stay untouched.
+bool takes_std_prefix(std::string_view path) {
+  auto ends = [&](std::string_view suffix) {
+    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
+  };
+  return ends(".jsonnet") || ends(".libsonnet");
+}
+
+std::string with_std_prefix(std::string_view text) {
+  std::string out(kStdPrefix);
+  out.append(text);
+  return out;
+}
 
 bool within(const fs::path& root, const fs::path& p) {
   auto r = root.lexically_normal().native();
@@ -122,6 +149,11 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
                       int* success) {
   auto* ctx = static_cast<ImportContext*>(ctx_ptr);
   const JsonnetInputs& in = *ctx->inputs;
+  if (rel != nullptr && rel == kStdImport) {
+    *found_here = vm_string(ctx->vm, kStdFoundHere);
+    *success = 1;
+    return vm_string(ctx->vm, kJsonnetStdText);
+  }
   std::string error;
   std::string real = resolve_import(in, base ? base : "", rel ? rel : "", error);
   if (real.empty()) {
@@ -131,7 +163,7 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   if (real == kBuiltinFoundHere) {
     *found_here = vm_string(ctx->vm, kBuiltinFoundHere);
     *success = 1;
-    return vm_string(ctx->vm, in.builtin_library);
+    return vm_string(ctx->vm, with_std_prefix(in.builtin_library));
   }
   std::string content;
   if (!read_file(real, content)) {
@@ -142,7 +174,16 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   if (shown.empty()) shown = real;
   *found_here = vm_string(ctx->vm, shown);
   *success = 1;
-  return vm_string(ctx->vm, content);
+  return vm_string(ctx->vm, takes_std_prefix(real) ? with_std_prefix(content) : content);
+}
+
+/// Adds a plain note where the program uses what libjsonnet 0.18 cannot parse.
+void explain_engine_limits(std::string_view text, std::string& error) {
+  if (error.rfind("STATIC ERROR", 0) == 0 && text.find("importbin") != std::string_view::npos) {
+    error += "\nnote: `importbin` is jsonnet 0.20 syntax; haguard evaluates with Debian's "
+             "libjsonnet " + std::string(jsonnet_version()) +
+             ", which does not have it (read the file with importstr, or keep it as base64 text)";
+  }
 }
 
 struct Job {
@@ -175,16 +216,18 @@ void evaluate_one(Job& job) {
   jsonnet_max_trace(vm, job.limits->max_trace);
   ImportContext ctx{&in, vm};
   jsonnet_import_callback(vm, &import_callback, &ctx);
+  register_std_natives(vm);
   for (const auto& [k, v] : in.ext_str) jsonnet_ext_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.ext_code) jsonnet_ext_code(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_str) jsonnet_tla_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_code) jsonnet_tla_code(vm, k.c_str(), v.c_str());
   int error = 0;
   std::string shown = path.lexically_relative(in.work_dir).native();
-  char* out = jsonnet_evaluate_snippet(vm, shown.c_str(), text.c_str(), &error);
+  char* out = jsonnet_evaluate_snippet(vm, shown.c_str(), with_std_prefix(text).c_str(), &error);
   if (error) {
     r.error = out ? out : "unknown jsonnet error";
     while (!r.error.empty() && r.error.back() == '\n') r.error.pop_back();
+    explain_engine_limits(text, r.error);
   } else {
     r.ok = true;
     r.output = out ? out : "";
