@@ -5,6 +5,7 @@
 
 #include "plugin/jsonnet_manifest.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <stdexcept>
@@ -312,10 +313,18 @@ bool yaml_bare_safe(std::string_view s) {
   std::string_view d = s[0] == '-' ? s.substr(1) : s;
   if (!d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos && d.size() <= 18)
     return false;
-  // strconv.ParseFloat: decimal forms, inf/infinity/nan; out of range counts as not a number.
+  // strconv.ParseFloat: decimal forms, inf/infinity/nan, "_" between digits; out of range
+  // counts as not a number.
+  std::string plain;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool between_digits = i > 0 && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i - 1])) &&
+                          std::isdigit(static_cast<unsigned char>(s[i + 1]));
+    if (s[i] != '_') plain.push_back(s[i]);
+    else if (!between_digits) return true;
+  }
   double v;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec == std::errc() && r.ptr == s.data() + s.size()) return false;
+  auto r = std::from_chars(plain.data(), plain.data() + plain.size(), v);
+  if (r.ec == std::errc() && r.ptr == plain.data() + plain.size()) return false;
   return true;
 }
 

@@ -119,8 +119,6 @@ JsonnetJsonValue* math(void* ctx, Args argv, int* success) {
   if (op == "round") r = std::round(x);
   else if (op == "hypot") r = std::hypot(x, y);
   else if (op == "atan2") r = std::atan2(x, y);
-  else if (op == "log2") r = std::log2(x);
-  else if (op == "log10") r = std::log10(x);
   else if (op == "isEven" || op == "isOdd" || op == "isInteger" || op == "isDecimal") {
     double whole = std::trunc(x);
     bool b = op == "isEven" ? std::fmod(whole, 2) == 0

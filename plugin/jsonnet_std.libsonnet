@@ -49,10 +49,15 @@ local noEmpty = error 'Expected at least one element in array. Got none';
     assert std.isString(str) && std.isString(c) : 'std.splitLimitR: expected strings';
     assert std.length(c) >= 1 : 'std.splitLimitR second parameter should have length 1 or greater, got 0';
     assert maxsplits >= -1 : 'std.splitLimitR third parameter should be -1 or non-negative, got %d' % maxsplits;
-    if maxsplits == -1 then std.split(str, c)
-    else
-      local rev(s) = std.join('', std.reverse(std.stringChars(s)));
-      std.reverse([rev(e) for e in std.splitLimit(rev(str), rev(c), maxsplits)]),
+    local n = std.length(c);
+    // As Go: split at the last occurrence, then in what is left of it, maxsplits times.
+    local aux(s, k, acc) =
+      local at = std.findSubstr(c, s);
+      if k == 0 || std.length(at) == 0 then [s] + acc
+      else
+        local i = at[std.length(at) - 1];
+        aux(s[:i], k - 1, [s[i + n:]] + acc) tailstrict;
+    aux(str, maxsplits, []),
   escapeStringXML(str_)::
     local esc = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
     std.join('', [if std.objectHas(esc, ch) then esc[ch] else ch for ch in std.stringChars(std.toString(str_))]),
@@ -99,8 +104,8 @@ local noEmpty = error 'Expected at least one element in array. Got none';
   round(x):: math('round', x),
   hypot(x, y):: math('hypot', x, y),
   atan2(y, x):: math('atan2', y, x),
-  log2(x):: math('log2', x),
-  log10(x):: math('log10', x),
+  log2(x):: std.log(x) / std.log(2),  // go-jsonnet's own are these jsonnet ones
+  log10(x):: std.log(x) / std.log(10),
   isEven(x):: math('isEven', x),
   isOdd(x):: math('isOdd', x),
   isInteger(x):: math('isInteger', x),

@@ -35,7 +35,7 @@ struct Document {
 bool is_go_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
 
 /// go-jsonnet's YAMLReader: a line starting with `---` and nothing but blanks after it ends a
-/// document and marks the input as a stream; lines ending in "\r\n" lose the "\r".
+/// non-empty document and marks the input as a stream; lines ending in "\r\n" lose the "\r".
 std::vector<Document> split_documents(std::string_view text, bool& stream) {
   std::vector<Document> docs;
   std::string buffer;
@@ -52,10 +52,13 @@ std::vector<Document> split_documents(std::string_view text, bool& stream) {
       for (char c : line.substr(3)) blank = blank && is_go_space(c);
       if (blank) {
         stream = true;
-        if (!buffer.empty()) docs.push_back({std::move(buffer), start});
-        buffer.clear();
-        start = line_no + 1;
-        continue;
+        if (!buffer.empty()) {
+          docs.push_back({std::move(buffer), start});
+          buffer.clear();
+          continue;
+        }
+        // As go-jsonnet's reader: a separator opening a document stays in it (YAML's own
+        // document start), so "---" alone is one null document.
       }
     }
     if (buffer.empty()) start = line_no;
