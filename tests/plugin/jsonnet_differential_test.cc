@@ -1,6 +1,6 @@
 // haguard's jsonnet evaluation against go-jsonnet (Argo CD's and Tanka's engine), program by
 // program: every file in tests/jsonnet_reference/corpus/ must render byte for byte as the
-// reference `jsonnet` renders it, or both must fail. Files in exceptions/ are the documented
+// reference `jsonnet` renders it; those named *error* must fail in both. Files in exceptions/ are the documented
 // differences: their first line, `// haguard-error: TEXT`, is what haguard's error must say, and
 // go-jsonnet must succeed on them (else the exception is stale).
 
@@ -57,9 +57,18 @@ TEST_P(Corpus, RendersAsGoJsonnet) {
   std::string file = GetParam() + ".jsonnet";
   auto want = reference(dir, file);
   auto got = haguard_eval(dir, file);
+  // A program named *error* is one go-jsonnet refuses; every other one it must render, so that a
+  // typo in the corpus cannot pass as "both fail".
+  bool expect_error = GetParam().find("error") != std::string::npos;
+  ASSERT_EQ(want.exit_code != 0, expect_error)
+      << file << ": go-jsonnet " << (expect_error ? "renders it" : "fails: " + want.err);
   if (want.exit_code != 0) {
     EXPECT_FALSE(got.ok) << file << ": go-jsonnet fails (" << want.err
                          << ") but haguard renders:\n" << got.output;
+    if (GetParam().rfind("parse_yaml_error", 0) == 0) {
+      EXPECT_NE(got.error.find("std.parseYaml: failed to parse YAML: "), std::string::npos)
+          << file << ": " << got.error;
+    }
     return;
   }
   ASSERT_TRUE(got.ok) << file << ": haguard fails: " << got.error;

@@ -1,6 +1,7 @@
-// Alias expansion is bounded, as go-yaml bounds it.
-local l = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'] + [
-  '%s: &%s [%s]' % [std.char(98 + i), std.char(98 + i), std.join(',', ['*' + std.char(97 + i)] * 9)]
-  for i in std.range(0, 7)
+// Alias expansion is bounded, as go-yaml bounds it (9^9 strings otherwise).
+local name(i) = std.char(97 + i);
+local lines = ['a: &a [' + std.join(',', std.makeArray(9, function(_) '"lol"')) + ']'] + [
+  name(i) + ': &' + name(i) + ' [' + std.join(',', std.makeArray(9, function(_) '*' + name(i - 1))) + ']'
+  for i in std.range(1, 8)
 ];
-std.length(std.parseYaml(std.join('\n', l)))
+std.length(std.parseYaml(std.join('\n', lines)))

@@ -12,6 +12,6 @@ local one(s) = std.parseYaml('v: ' + s).v;
     '"\\t\\u00e9"', '!!str 12', '!!str true', '!!int "42"', '!!float 1', '!!bool "yes"',
     '!!null ""', '!foo bar', '! 12', '"multi\n  line"', '>\n  folded\n  text\n', '|\n  lit\n',
     '=', '<<', '.', '..', '.e5', '.5e3', '1.5.2', '0.1', '0.30000000000000004', '1e-7',
-    '123456789012345678901234567890', '-', 'a: b', '"#not comment"', 'x #comment',
+    '123456789012345678901234567890', '"-"', '[a, b]', '{a: b}', '"#not comment"', 'x #comment',
   ]
 }
