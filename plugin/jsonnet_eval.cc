@@ -27,14 +27,13 @@
 #include <sstream>
 
 #include "plugin/jsonnet_natives.h"
+#include "plugin/jsonnet_std.h"
 
 extern "C" {
 #include <libjsonnet.h>
 }
 
 namespace haguard::plugin {
-
-extern const std::string_view kJsonnetStdText;  // plugin/jsonnet_std.libsonnet, embedded
 
 namespace {
 
@@ -56,29 +55,6 @@ constexpr bool kAddressLimitUsable = true;
 constexpr std::size_t kThreadStack = std::size_t{64} << 20;  // the parser recurses natively
 constexpr std::string_view kBuiltinName = "haguard.libsonnet";
 constexpr const char* kBuiltinFoundHere = "<haguard>/haguard.libsonnet";
-// Every evaluated file starts with this, on its first line so that line numbers stay the user's:
-// `std` there is 0.18's std plus go-jsonnet's functions (jsonnet_std.libsonnet). Two locals, as
-// one `local a = std, std = a + ...` binds recursively and never ends.
-constexpr std::string_view kStdImport = "<haguard>/std";
-constexpr std::string_view kStdPrefix =
-    "local haguard_std0 = std; local std = haguard_std0 + import '<haguard>/std'; ";
-constexpr const char* kStdFoundHere = "<haguard>/std.libsonnet";
-
-/// Whether an imported file is jsonnet code that gets the std prefix. The 0.18 import callback
-/// serves `import` and `importstr` alike, so data files (.json, .yaml, text) stay untouched.
-bool takes_std_prefix(std::string_view path) {
-  auto ends = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.substr(path.size() - suffix.size()) == suffix;
-  };
-  return ends(".jsonnet") || ends(".libsonnet");
-}
-
-std::string with_std_prefix(std::string_view text) {
-  std::string out(kStdPrefix);
-  out.append(text);
-  return out;
-}
-
 bool within(const fs::path& root, const fs::path& p) {
   auto r = root.lexically_normal().native();
   auto s = p.lexically_normal().native();
@@ -177,15 +153,6 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   return vm_string(ctx->vm, takes_std_prefix(real) ? with_std_prefix(content) : content);
 }
 
-/// Adds a plain note where the program uses what libjsonnet 0.18 cannot parse.
-void explain_engine_limits(std::string_view text, std::string& error) {
-  if (error.rfind("STATIC ERROR", 0) == 0 && text.find("importbin") != std::string_view::npos) {
-    error += "\nnote: `importbin` is jsonnet 0.20 syntax; haguard evaluates with Debian's "
-             "libjsonnet " + std::string(jsonnet_version()) +
-             ", which does not have it (read the file with importstr, or keep it as base64 text)";
-  }
-}
-
 struct Job {
   std::size_t index;
   const std::string* file;
@@ -198,8 +165,8 @@ void evaluate_one(Job& job) {
   const JsonnetInputs& in = *job.inputs;
   JsonnetResult& r = job.result;
   r.file = *job.file;
-  fs::path path = fs::path(*job.file).is_absolute() ? fs::path(*job.file)
-                                                     : fs::path(in.work_dir) / *job.file;
+  fs::path path =
+      fs::path(*job.file).is_absolute() ? fs::path(*job.file) : fs::path(in.work_dir) / *job.file;
   path = path.lexically_normal();
   std::string real = canonical_or_empty(path);
   if (!within(in.root, path) || (!real.empty() && !within(in.root, real))) {
@@ -267,14 +234,19 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
 [[noreturn]] void run_child(int fd, const std::vector<std::string>& files,
                             const JsonnetInputs& inputs, const JsonnetLimits& limits) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  struct rlimit core {0, 0};
+  struct rlimit core {
+    0, 0
+  };
   ::setrlimit(RLIMIT_CORE, &core);
   if (limits.max_memory > 0 && kAddressLimitUsable) {
-    struct rlimit as {limits.max_memory, limits.max_memory};
+    struct rlimit as {
+      limits.max_memory, limits.max_memory
+    };
     ::setrlimit(RLIMIT_AS, &as);
   }
   std::vector<Job> jobs;
-  for (std::size_t i = 0; i < files.size(); ++i) jobs.push_back({i, &files[i], &inputs, &limits, {}});
+  for (std::size_t i = 0; i < files.size(); ++i)
+    jobs.push_back({i, &files[i], &inputs, &limits, {}});
   std::size_t n_threads = limits.jobs ? limits.jobs : 8;
   n_threads = std::max<std::size_t>(1, std::min(n_threads, files.size()));
   // A thread's own glibc heap grows a page at a time, one mprotect each (6,500 for the example
@@ -300,8 +272,9 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
   bool ok = true;
   if (total > limits.max_output) {
     ok = write_record(fd, 2, 0,
-                      "the rendered JSON is " + std::to_string(total) + " bytes, over the bound of " +
-                          std::to_string(limits.max_output) + " (--max-output)");
+                      "the rendered JSON is " + std::to_string(total) +
+                          " bytes, over the bound of " + std::to_string(limits.max_output) +
+                          " (--max-output)");
   } else {
     for (const auto& j : jobs) {
       const auto& r = j.result;
@@ -357,8 +330,8 @@ bool parse_records(const std::string& buf, std::vector<JsonnetResult>& results, 
 
 }  // namespace
 
-std::string resolve_import(const JsonnetInputs& in, const std::string& base,
-                           const std::string& rel, std::string& error) {
+std::string resolve_import(const JsonnetInputs& in, const std::string& base, const std::string& rel,
+                           std::string& error) {
   if (rel.empty()) {
     error = "empty import path";
     return {};
@@ -379,7 +352,9 @@ std::string resolve_import(const JsonnetInputs& in, const std::string& base,
   return {};
 }
 
-std::string jsonnet_library_version() { return jsonnet_version(); }
+std::string jsonnet_library_version() {
+  return jsonnet_version();
+}
 
 JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const JsonnetInputs& inputs,
                             const JsonnetLimits& limits) {
@@ -421,7 +396,9 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
                     std::to_string(limits.timeout.count()) + " ms (--timeout) and was stopped";
       break;
     }
-    struct pollfd p {fds[0], POLLIN, 0};
+    struct pollfd p {
+      fds[0], POLLIN, 0
+    };
     int rc = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
     if (rc < 0 && errno == EINTR) continue;
     if (rc <= 0) continue;

@@ -116,18 +116,22 @@ JsonnetJsonValue* math(void* ctx, Args argv, int* success) {
       !jsonnet_json_extract_number(vm, argv[2], &y))
     return fail(vm, success, "std." + std::string(op) + ": expected numbers");
   double r;
-  if (op == "round") r = std::round(x);
-  else if (op == "hypot") r = std::hypot(x, y);
-  else if (op == "atan2") r = std::atan2(x, y);
+  if (op == "round")
+    r = std::round(x);
+  else if (op == "hypot")
+    r = std::hypot(x, y);
+  else if (op == "atan2")
+    r = std::atan2(x, y);
   else if (op == "isEven" || op == "isOdd" || op == "isInteger" || op == "isDecimal") {
     double whole = std::trunc(x);
-    bool b = op == "isEven" ? std::fmod(whole, 2) == 0
-             : op == "isOdd" ? std::fmod(whole, 2) != 0
+    bool b = op == "isEven"      ? std::fmod(whole, 2) == 0
+             : op == "isOdd"     ? std::fmod(whole, 2) != 0
              : op == "isInteger" ? x - whole == 0
                                  : x - whole != 0;
     *success = 1;
     return jsonnet_json_make_bool(vm, b);
-  } else return fail(vm, success, "unknown math operation " + std::string(op));
+  } else
+    return fail(vm, success, "unknown math operation " + std::string(op));
   if (!std::isfinite(r)) return fail(vm, success, "std." + std::string(op) + ": not a number");
   *success = 1;
   return jsonnet_json_make_number(vm, r);
@@ -138,8 +142,8 @@ JsonnetJsonValue* math(void* ctx, Args argv, int* success) {
 void register_std_natives(JsonnetVm* vm) {
   static const char* kText[] = {"text", nullptr};
   static const char* kJson[] = {"json", "indent", "newline", "key_val_sep", nullptr};
-  static const char* kYaml[] = {"kind", "json", "indent_array_in_object", "quote_keys",
-                                "c_document_end", nullptr};
+  static const char* kYaml[] = {"kind",       "json",           "indent_array_in_object",
+                                "quote_keys", "c_document_end", nullptr};
   static const char* kHash[] = {"algorithm", "text", nullptr};
   static const char* kMath[] = {"op", "x", "y", nullptr};
   jsonnet_native_callback(vm, "haguard.parseYaml", &parse_yaml, vm, kText);

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static JsonnetVm* vm = jsonnet_make();
   std::string error;
   JsonnetJsonValue* v = haguard::plugin::parse_yaml_like_go(vm, text, error);
-  FUZZ_CHECK((v == nullptr) != error.empty(), "value: " + std::to_string(v != nullptr) + " error: " + error);
+  FUZZ_CHECK((v == nullptr) != error.empty(),
+             "value: " + std::to_string(v != nullptr) + " error: " + error);
   if (v != nullptr) jsonnet_json_destroy(vm, v);
 
   std::string out;

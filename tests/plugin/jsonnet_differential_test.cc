@@ -1,8 +1,8 @@
 // haguard's jsonnet evaluation against go-jsonnet (Argo CD's and Tanka's engine), program by
 // program: every file in tests/jsonnet_reference/corpus/ must render byte for byte as the
-// reference `jsonnet` renders it; those named *error* must fail in both. Files in exceptions/ are the documented
-// differences: their first line, `// haguard-error: TEXT`, is what haguard's error must say, and
-// go-jsonnet must succeed on them (else the exception is stale).
+// reference `jsonnet` renders it; those named *error* must fail in both. Files in exceptions/ are
+// the documented differences: their first line, `// haguard-error: TEXT`, is what haguard's error
+// must say, and go-jsonnet must succeed on them (else the exception is stale).
 
 #include <gtest/gtest.h>
 
@@ -47,7 +47,9 @@ haguard::plugin::JsonnetResult haguard_eval(const fs::path& dir, const std::stri
   return run.results.at(0);
 }
 
-std::string name_of(const testing::TestParamInfo<std::string>& info) { return info.param; }
+std::string name_of(const testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
 class Corpus : public testing::TestWithParam<std::string> {};
 
@@ -63,8 +65,8 @@ TEST_P(Corpus, RendersAsGoJsonnet) {
   ASSERT_EQ(want.exit_code != 0, expect_error)
       << file << ": go-jsonnet " << (expect_error ? "renders it" : "fails: " + want.err);
   if (want.exit_code != 0) {
-    EXPECT_FALSE(got.ok) << file << ": go-jsonnet fails (" << want.err
-                         << ") but haguard renders:\n" << got.output;
+    EXPECT_FALSE(got.ok) << file << ": go-jsonnet fails (" << want.err << ") but haguard renders:\n"
+                         << got.output;
     if (GetParam().rfind("parse_yaml_error", 0) == 0) {
       EXPECT_NE(got.error.find("std.parseYaml: failed to parse YAML: "), std::string::npos)
           << file << ": " << got.error;
@@ -89,8 +91,8 @@ TEST_P(Exceptions, FailWithTheDocumentedMessage) {
   const std::string tag = "// haguard-error: ";
   ASSERT_EQ(first.rfind(tag, 0), 0u) << file << " must start with " << tag;
   auto want = reference(dir, file);
-  EXPECT_EQ(want.exit_code, 0) << file << ": go-jsonnet fails too, the exception is stale: "
-                               << want.err;
+  EXPECT_EQ(want.exit_code, 0) << file
+                               << ": go-jsonnet fails too, the exception is stale: " << want.err;
   auto got = haguard_eval(dir, file);
   ASSERT_FALSE(got.ok) << file << ": haguard renders:\n" << got.output;
   EXPECT_NE(got.error.find(first.substr(tag.size())), std::string::npos)

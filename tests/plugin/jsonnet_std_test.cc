@@ -18,8 +18,9 @@ namespace {
 class StdTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("haguard-std-" + std::to_string(::getpid()) + "-" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        fs::temp_directory_path() / ("haguard-std-" + std::to_string(::getpid()) + "-" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
@@ -41,19 +42,21 @@ class StdTest : public testing::Test {
 
 TEST(ManifestWriters, JsonExAsGoJsonnet) {
   std::string out, error;
-  ASSERT_TRUE(manifest_json_ex(R"([{"a": [1, 0.10000000000000001, "x\u007f\b"], "b": { }, "c": [ ]}])",
-                               "  ", "\n", ": ", out, error))
+  ASSERT_TRUE(
+      manifest_json_ex(R"([{"a": [1, 0.10000000000000001, "x\u007f\b"], "b": { }, "c": [ ]}])",
+                       "  ", "\n", ": ", out, error))
       << error;
-  EXPECT_EQ(out, "{\n  \"a\": [\n    1,\n    0.1,\n    \"x\x7f\\b\"\n  ],\n  \"b\": {\n\n  },\n"
-                 "  \"c\": [\n\n  ]\n}");
+  EXPECT_EQ(out,
+            "{\n  \"a\": [\n    1,\n    0.1,\n    \"x\x7f\\b\"\n  ],\n  \"b\": {\n\n  },\n"
+            "  \"c\": [\n\n  ]\n}");
 }
 
 TEST(ManifestWriters, YamlDocAsGoJsonnet) {
   std::string out, error;
   YamlManifestOptions o;
   o.quote_keys = false;
-  ASSERT_TRUE(manifest_yaml_doc(R"([{"e": {}, "k": [[1], {"x": 1e30}], "yes": "a\nb\n"}])", o, out,
-                                error))
+  ASSERT_TRUE(
+      manifest_yaml_doc(R"([{"e": {}, "k": [[1], {"x": 1e30}], "yes": "a\nb\n"}])", o, out, error))
       << error;
   EXPECT_EQ(out, "e: {}\nk:\n-\n  - 1\n- x: 1000000000000000000000000000000\n\"yes\": |\n  a\n  b");
 }
@@ -68,7 +71,8 @@ TEST(ManifestWriters, RejectTextThatIsNotTheVmsJson) {
 
 TEST_F(StdTest, QuotedVersionsStayStrings) {
   write("values.yaml", "tag: \"1.10\"\nport: \"8080\"\nnone: ~\n");
-  auto r = eval("local v = std.parseYaml(importstr 'values.yaml'); ['img:' + v.tag, v.port, v.none]");
+  auto r =
+      eval("local v = std.parseYaml(importstr 'values.yaml'); ['img:' + v.tag, v.port, v.none]");
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(r.output, "[\n   \"img:1.10\",\n   \"8080\",\n   null\n]\n");
 }
@@ -76,7 +80,8 @@ TEST_F(StdTest, QuotedVersionsStayStrings) {
 TEST_F(StdTest, ParseYamlErrorsNameTheCallAndLine) {
   auto r = eval("local x = 1;\nstd.parseYaml('a: 1\\n---\\nb: [1,\\n')");
   ASSERT_FALSE(r.ok);
-  EXPECT_NE(r.error.find("std.parseYaml: failed to parse YAML: document 2: line 4"), std::string::npos)
+  EXPECT_NE(r.error.find("std.parseYaml: failed to parse YAML: document 2: line 4"),
+            std::string::npos)
       << r.error;
   EXPECT_NE(r.error.find("main.jsonnet:2:"), std::string::npos) << r.error;
 }
