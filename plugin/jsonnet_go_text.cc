@@ -9,6 +9,8 @@
 namespace haguard::plugin {
 namespace {
 
+/// Decodes one UTF-8 sequence at s[i] as Go's utf8.DecodeRune: U+FFFD and one byte for a
+/// malformed, overlong or surrogate sequence.
 std::uint32_t next_rune(std::string_view s, std::size_t& i) {
   auto b = static_cast<unsigned char>(s[i]);
   int len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
@@ -19,6 +21,8 @@ std::uint32_t next_rune(std::string_view s, std::size_t& i) {
     if ((cb & 0xC0) != 0x80) return ++i, 0xFFFD;
     c = (c << 6) | (cb & 0x3F);
   }
+  static const std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (c < kMin[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return ++i, 0xFFFD;
   i += static_cast<std::size_t>(len);
   return c;
 }
@@ -43,6 +47,12 @@ bool is_reserved_yaml_word(std::string_view s) {
 }
 
 }  // namespace
+
+std::string go_json_utf8(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) append_utf8(out, next_rune(s, i));
+  return out;
+}
 
 void append_utf8(std::string& out, std::uint32_t c) {
   if (c < 0x80) {

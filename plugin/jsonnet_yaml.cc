@@ -6,12 +6,16 @@
 
 #include "plugin/jsonnet_yaml.h"
 
+#include "plugin/jsonnet_go_text.h"
 #include "plugin/jsonnet_yaml_scalars.h"
+
+#include <openssl/evp.h>
 
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -164,6 +168,7 @@ class Converter {
         return v;
       }
       case Node::kScalar:
+        if (n.tag == "tag:yaml.org,2002:binary") return scalar(YamlScalar{}, binary(n.value));
         return scalar(resolve_yaml_scalar(n.tag, n.value), n.value);
       case Node::kSeq: {
         JsonnetJsonValue* arr = jsonnet_json_make_array(vm_);
@@ -262,6 +267,23 @@ class Converter {
         fail("unsupported map key of type: <nil>");
     }
     return key.value;
+  }
+
+  /// go-yaml's !!binary: standard base64 (line breaks allowed), the bytes as a string, which
+  /// encoding/json then makes valid UTF-8.
+  static std::string binary(const std::string& text) {
+    std::string b64;
+    for (char c : text)
+      if (c != '\n' && c != '\r') b64.push_back(c);
+    if (b64.size() % 4 != 0) fail("!!binary value contains invalid base64 data");
+    std::string bytes(b64.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                            reinterpret_cast<const unsigned char*>(b64.data()),
+                            static_cast<int>(b64.size()));
+    if (n < 0) fail("!!binary value contains invalid base64 data");
+    std::size_t pad = b64.size() - std::min(b64.size(), b64.find_last_not_of('=') + 1);
+    bytes.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, 2));
+    return go_json_utf8(bytes);
   }
 
   JsonnetJsonValue* scalar(const YamlScalar& s, const std::string& text) {
