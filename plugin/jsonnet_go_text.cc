@@ -6,6 +6,8 @@
 #include <cctype>
 #include <charconv>
 
+#include <openssl/evp.h>
+
 namespace haguard::plugin {
 namespace {
 
@@ -47,6 +49,28 @@ bool is_reserved_yaml_word(std::string_view s) {
 }
 
 }  // namespace
+
+bool decode_base64(std::string_view text, std::string& out) {
+  std::string b64;
+  for (char c : text)
+    if (c != '\n' && c != '\r') b64.push_back(c);
+  if (b64.size() % 4 != 0 ||
+      b64.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") !=
+          std::string::npos)
+    return false;
+  std::size_t data_end = b64.find('=');
+  if (data_end != std::string::npos &&
+      (b64.size() - data_end > 2 || b64.find_first_not_of('=', data_end) != std::string::npos))
+    return false;
+  out.assign(b64.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(b64.data()),
+                          static_cast<int>(b64.size()));
+  if (n < 0) return false;
+  std::size_t pad = data_end == std::string::npos ? 0 : b64.size() - data_end;
+  out.resize(static_cast<std::size_t>(n) - pad);
+  return true;
+}
 
 std::string go_json_utf8(std::string_view s) {
   std::string out;

@@ -14,6 +14,10 @@ void append_utf8(std::string& out, std::uint32_t c);
 /// `s` as Go's encoding/json carries it: each byte of a malformed UTF-8 sequence becomes U+FFFD.
 std::string go_json_utf8(std::string_view s);
 
+/// Go's base64.StdEncoding.DecodeString (padding required; "\r" and "\n" skipped) into `out`;
+/// false on text that is not base64.
+bool decode_base64(std::string_view text, std::string& out);
+
 /// Go's encoding/json string form (SetEscapeHTML(false), Go >= 1.22): what manifestJsonEx writes.
 void append_go_json_string(std::string& out, std::string_view s);
 

@@ -17,6 +17,7 @@ namespace haguard::plugin {
 namespace {
 
 constexpr std::string_view kYamlIndent = "  ";
+constexpr unsigned kMaxDepth = 1000;
 
 [[noreturn]] void bad(const char* what) {
   throw std::runtime_error(what);
@@ -26,6 +27,11 @@ constexpr std::string_view kYamlIndent = "  ";
 struct Reader {
   std::string_view s;
   std::size_t p = 0;
+  unsigned depth = 0;  // the writers recurse per level: bounded, so no input overflows the stack
+
+  void enter() {
+    if (++depth > kMaxDepth) bad("the value nests deeper than 1000 levels");
+  }
 
   char peek() {
     while (p < s.size() && (s[p] == ' ' || s[p] == '\n' || s[p] == '\t' || s[p] == '\r')) ++p;
@@ -113,15 +119,18 @@ struct Reader {
   template <class F>
   void each_element(F f) {
     expect('[');
+    enter();
     for (bool first = true; peek() != ']'; first = false) {
       if (!first) expect(',');
       f();
     }
     ++p;
+    --depth;
   }
   template <class F>
   void each_field(F f) {
     expect('{');
+    enter();
     for (bool first = true; peek() != '}'; first = false) {
       if (!first) expect(',');
       std::string key = string();
@@ -129,6 +138,7 @@ struct Reader {
       f(key);
     }
     ++p;
+    --depth;
   }
 };
 

@@ -6,10 +6,13 @@
 
 #include <openssl/evp.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "plugin/jsonnet_go_text.h"
 #include "plugin/jsonnet_manifest.h"
 #include "plugin/jsonnet_yaml.h"
 
@@ -86,6 +89,45 @@ JsonnetJsonValue* manifest_yaml(void* ctx, Args argv, int* success) {
   return ok_string(vm, success, out);
 }
 
+/// The first number in JSON text `text` too large for a double, or "": 0.18's std.parseJson
+/// aborts the process on one (nlohmann's out_of_range escapes), go-jsonnet refuses it.
+JsonnetJsonValue* json_overflow(void* ctx, Args argv, int* success) {
+  auto* vm = static_cast<JsonnetVm*>(ctx);
+  std::string_view text;
+  if (!string_arg(vm, argv, 0, text)) return fail(vm, success, "std.parseJson: expected a string");
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t b = i;
+      while (i + 1 < text.size() &&
+             std::string_view("+-.eE0123456789").find(text[i + 1]) != std::string_view::npos)
+        ++i;
+      std::string token(text.substr(b, i - b + 1));
+      errno = 0;
+      double v = std::strtod(token.c_str(), nullptr);
+      if (errno == ERANGE && std::isinf(v)) return ok_string(vm, success, token);
+    }
+  }
+  return ok_string(vm, success, "");
+}
+
+/// std.base64Decode as go-jsonnet: the bytes read as UTF-8 (0.18 reads each byte as a code
+/// point: "Y2Fmw6k=" is "cafÃ©"). null when the bytes hold U+0000 (the native interface carries C
+/// strings) or the text is not base64: the caller then takes the slow path, which errors alike.
+JsonnetJsonValue* base64_decode(void* ctx, Args argv, int* success) {
+  auto* vm = static_cast<JsonnetVm*>(ctx);
+  std::string_view text;
+  std::string bytes;
+  *success = 1;
+  if (!string_arg(vm, argv, 0, text) || !decode_base64(text, bytes) ||
+      bytes.find('\0') != std::string::npos)
+    return jsonnet_json_make_null(vm);
+  return jsonnet_json_make_string(vm, go_json_utf8(bytes).c_str());
+}
+
 /// std.sha1/sha256/sha512/sha3 (SHA3-512, as go-jsonnet): lower-case hex of the UTF-8 bytes.
 JsonnetJsonValue* hash(void* ctx, Args argv, int* success) {
   auto* vm = static_cast<JsonnetVm*>(ctx);
@@ -150,6 +192,8 @@ void register_std_natives(JsonnetVm* vm) {
   jsonnet_native_callback(vm, "haguard.manifestJsonEx", &manifest_json, vm, kJson);
   jsonnet_native_callback(vm, "haguard.manifestYaml", &manifest_yaml, vm, kYaml);
   jsonnet_native_callback(vm, "haguard.hash", &hash, vm, kHash);
+  jsonnet_native_callback(vm, "haguard.jsonOverflow", &json_overflow, vm, kText);
+  jsonnet_native_callback(vm, "haguard.base64Decode", &base64_decode, vm, kText);
   jsonnet_native_callback(vm, "haguard.math", &math, vm, kMath);
 }
 

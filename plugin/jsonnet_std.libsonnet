@@ -21,6 +21,17 @@ local noEmpty = error 'Expected at least one element in array. Got none';
     assert std.isString(str) : 'std.parseYaml: expected a string, got ' + std.type(str);
     native('parseYaml')(str),
 
+  parseJson(str)::
+    assert std.isString(str) : 'std.parseJson: expected a string, got ' + std.type(str);
+    local big = native('jsonOverflow')(str);
+    if big != '' then
+      error 'std.parseJson: failed to parse JSON: the number ' + big + ' is out of range of a double'
+    else std.parseJson(str),
+
+  base64Decode(str)::
+    local fast = if std.isString(str) then native('base64Decode')(str);
+    if fast != null then fast else std.decodeUTF8(std.base64DecodeBytes(str)),
+
   manifestJsonEx(value, indent, newline='\n', key_val_sep=': ')::
     native('manifestJsonEx')(json(value), indent, newline, key_val_sep),
   manifestJson(value):: self.manifestJsonEx(value, '    '),

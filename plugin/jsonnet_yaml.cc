@@ -9,8 +9,6 @@
 #include "plugin/jsonnet_go_text.h"
 #include "plugin/jsonnet_yaml_scalars.h"
 
-#include <openssl/evp.h>
-
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -272,17 +270,8 @@ class Converter {
   /// go-yaml's !!binary: standard base64 (line breaks allowed), the bytes as a string, which
   /// encoding/json then makes valid UTF-8.
   static std::string binary(const std::string& text) {
-    std::string b64;
-    for (char c : text)
-      if (c != '\n' && c != '\r') b64.push_back(c);
-    if (b64.size() % 4 != 0) fail("!!binary value contains invalid base64 data");
-    std::string bytes(b64.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
-                            reinterpret_cast<const unsigned char*>(b64.data()),
-                            static_cast<int>(b64.size()));
-    if (n < 0) fail("!!binary value contains invalid base64 data");
-    std::size_t pad = b64.size() - std::min(b64.size(), b64.find_last_not_of('=') + 1);
-    bytes.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, 2));
+    std::string bytes;
+    if (!decode_base64(text, bytes)) fail("!!binary value contains invalid base64 data");
     return go_json_utf8(bytes);
   }
 

@@ -118,6 +118,27 @@ TEST_F(StdTest, ImportstrOfJsonnetCodeShowsThePrefix) {
   EXPECT_NE(r.output.find("local haguard_std0 = std;"), std::string::npos) << r.output;
 }
 
+TEST_F(StdTest, ParseJsonRefusesAnOverflowInsteadOfAborting) {
+  auto r = eval("std.parseJson('{\"a\": [1, 1e400]}')");
+  ASSERT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("std.parseJson: failed to parse JSON: the number 1e400 is out of range"),
+            std::string::npos)
+      << r.error;
+}
+
+TEST_F(StdTest, Base64DecodeReadsUtf8) {
+  auto r = eval("[std.base64Decode('Y2Fmw6k='), std.base64Decode('AP+A'), std.base64Decode('')]");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.output, "[\n   \"caf\u00e9\",\n   \"\\u0000\ufffd\ufffd\",\n   \"\"\n]\n");
+}
+
+// Documented difference: 0.18's JSON parser reads "-0" as 0; go-jsonnet keeps -0.
+TEST_F(StdTest, ParseJsonMinusZeroIsZero) {
+  auto r = eval("std.parseJson('-0')");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.output, "0\n");
+}
+
 TEST_F(StdTest, ImportbinErrorNamesTheEngine) {
   auto r = eval("{ bytes: importbin 'x.bin' }\n");
   ASSERT_FALSE(r.ok);
