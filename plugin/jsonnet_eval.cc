@@ -34,7 +34,6 @@ extern "C" {
 }
 
 namespace haguard::plugin {
-
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,6 +54,7 @@ constexpr bool kAddressLimitUsable = true;
 constexpr std::size_t kThreadStack = std::size_t{64} << 20;  // the parser recurses natively
 constexpr std::string_view kBuiltinName = "haguard.libsonnet";
 constexpr const char* kBuiltinFoundHere = "<haguard>/haguard.libsonnet";
+
 bool within(const fs::path& root, const fs::path& p) {
   auto r = root.lexically_normal().native();
   auto s = p.lexically_normal().native();
@@ -165,8 +165,8 @@ void evaluate_one(Job& job) {
   const JsonnetInputs& in = *job.inputs;
   JsonnetResult& r = job.result;
   r.file = *job.file;
-  fs::path path =
-      fs::path(*job.file).is_absolute() ? fs::path(*job.file) : fs::path(in.work_dir) / *job.file;
+  fs::path path = fs::path(*job.file).is_absolute() ? fs::path(*job.file)
+                                                     : fs::path(in.work_dir) / *job.file;
   path = path.lexically_normal();
   std::string real = canonical_or_empty(path);
   if (!within(in.root, path) || (!real.empty() && !within(in.root, real))) {
@@ -234,19 +234,14 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
 [[noreturn]] void run_child(int fd, const std::vector<std::string>& files,
                             const JsonnetInputs& inputs, const JsonnetLimits& limits) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  struct rlimit core {
-    0, 0
-  };
+  struct rlimit core {0, 0};
   ::setrlimit(RLIMIT_CORE, &core);
   if (limits.max_memory > 0 && kAddressLimitUsable) {
-    struct rlimit as {
-      limits.max_memory, limits.max_memory
-    };
+    struct rlimit as {limits.max_memory, limits.max_memory};
     ::setrlimit(RLIMIT_AS, &as);
   }
   std::vector<Job> jobs;
-  for (std::size_t i = 0; i < files.size(); ++i)
-    jobs.push_back({i, &files[i], &inputs, &limits, {}});
+  for (std::size_t i = 0; i < files.size(); ++i) jobs.push_back({i, &files[i], &inputs, &limits, {}});
   std::size_t n_threads = limits.jobs ? limits.jobs : 8;
   n_threads = std::max<std::size_t>(1, std::min(n_threads, files.size()));
   // A thread's own glibc heap grows a page at a time, one mprotect each (6,500 for the example
@@ -272,9 +267,8 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
   bool ok = true;
   if (total > limits.max_output) {
     ok = write_record(fd, 2, 0,
-                      "the rendered JSON is " + std::to_string(total) +
-                          " bytes, over the bound of " + std::to_string(limits.max_output) +
-                          " (--max-output)");
+                      "the rendered JSON is " + std::to_string(total) + " bytes, over the bound of " +
+                          std::to_string(limits.max_output) + " (--max-output)");
   } else {
     for (const auto& j : jobs) {
       const auto& r = j.result;
@@ -330,8 +324,8 @@ bool parse_records(const std::string& buf, std::vector<JsonnetResult>& results, 
 
 }  // namespace
 
-std::string resolve_import(const JsonnetInputs& in, const std::string& base, const std::string& rel,
-                           std::string& error) {
+std::string resolve_import(const JsonnetInputs& in, const std::string& base,
+                           const std::string& rel, std::string& error) {
   if (rel.empty()) {
     error = "empty import path";
     return {};
@@ -352,9 +346,7 @@ std::string resolve_import(const JsonnetInputs& in, const std::string& base, con
   return {};
 }
 
-std::string jsonnet_library_version() {
-  return jsonnet_version();
-}
+std::string jsonnet_library_version() { return jsonnet_version(); }
 
 JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const JsonnetInputs& inputs,
                             const JsonnetLimits& limits) {
@@ -396,9 +388,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
                     std::to_string(limits.timeout.count()) + " ms (--timeout) and was stopped";
       break;
     }
-    struct pollfd p {
-      fds[0], POLLIN, 0
-    };
+    struct pollfd p {fds[0], POLLIN, 0};
     int rc = ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
     if (rc < 0 && errno == EINTR) continue;
     if (rc <= 0) continue;

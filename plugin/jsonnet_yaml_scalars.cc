@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -140,7 +141,9 @@ YamlScalar resolve_yaml_scalar(const std::string& yaml_cpp_tag, const std::strin
 
 std::string go_float32_key(double v) {
   if (std::isnan(v)) return ".nan";
-  if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
+  // Go's float32 conversion makes a value past float's range infinite (in C++ that is UB).
+  if (std::isinf(v) || std::fabs(v) > std::numeric_limits<float>::max())
+    return v > 0 ? ".inf" : "-.inf";
   char buf[64];
   auto r =
       std::to_chars(buf, buf + sizeof buf, static_cast<float>(v), std::chars_format::scientific);
