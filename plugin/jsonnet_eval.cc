@@ -26,6 +26,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "plugin/jsonnet_natives.h"
+#include "plugin/jsonnet_std.h"
+
 extern "C" {
 #include <libjsonnet.h>
 }
@@ -122,6 +125,11 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
                       int* success) {
   auto* ctx = static_cast<ImportContext*>(ctx_ptr);
   const JsonnetInputs& in = *ctx->inputs;
+  if (rel != nullptr && rel == kStdImport) {
+    *found_here = vm_string(ctx->vm, kStdFoundHere);
+    *success = 1;
+    return vm_string(ctx->vm, kJsonnetStdText);
+  }
   std::string error;
   std::string real = resolve_import(in, base ? base : "", rel ? rel : "", error);
   if (real.empty()) {
@@ -131,7 +139,7 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   if (real == kBuiltinFoundHere) {
     *found_here = vm_string(ctx->vm, kBuiltinFoundHere);
     *success = 1;
-    return vm_string(ctx->vm, in.builtin_library);
+    return vm_string(ctx->vm, with_std_prefix(in.builtin_library));
   }
   std::string content;
   if (!read_file(real, content)) {
@@ -142,7 +150,7 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   if (shown.empty()) shown = real;
   *found_here = vm_string(ctx->vm, shown);
   *success = 1;
-  return vm_string(ctx->vm, content);
+  return vm_string(ctx->vm, takes_std_prefix(real) ? with_std_prefix(content) : content);
 }
 
 struct Job {
@@ -175,16 +183,18 @@ void evaluate_one(Job& job) {
   jsonnet_max_trace(vm, job.limits->max_trace);
   ImportContext ctx{&in, vm};
   jsonnet_import_callback(vm, &import_callback, &ctx);
+  register_std_natives(vm);
   for (const auto& [k, v] : in.ext_str) jsonnet_ext_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.ext_code) jsonnet_ext_code(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_str) jsonnet_tla_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_code) jsonnet_tla_code(vm, k.c_str(), v.c_str());
   int error = 0;
   std::string shown = path.lexically_relative(in.work_dir).native();
-  char* out = jsonnet_evaluate_snippet(vm, shown.c_str(), text.c_str(), &error);
+  char* out = jsonnet_evaluate_snippet(vm, shown.c_str(), with_std_prefix(text).c_str(), &error);
   if (error) {
     r.error = out ? out : "unknown jsonnet error";
     while (!r.error.empty() && r.error.back() == '\n') r.error.pop_back();
+    explain_engine_limits(text, r.error);
   } else {
     r.ok = true;
     r.output = out ? out : "";

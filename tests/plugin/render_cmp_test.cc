@@ -446,9 +446,10 @@ TEST_F(RenderCmp, ExampleMatchesGoldenFiles) {
 }
 
 TEST_F(RenderCmp, LibjsonnetAbortIsContained) {
-  // Debian's libjsonnet 0.18 aborts the process on a multi-document std.parseYaml: only the
+  // Debian's libjsonnet 0.18 aborts the process in its own parseYaml on multi-document input
+  // (haguard's std replaces it; the original stays reachable as haguard_std0): only the
   // evaluating child dies, and render reports it.
-  repo_.write(kApp + "/main.jsonnet", R"(std.parseYaml("a: 1\n---\nb: 2\n"))");
+  repo_.write(kApp + "/main.jsonnet", R"(haguard_std0.parseYaml("a: 1\nb: 2\nc: 3\n---\nd: 4\n"))");
   auto r = render(nullptr);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("jsonnet evaluation died"), std::string::npos) << r.err;

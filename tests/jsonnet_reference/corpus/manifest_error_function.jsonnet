@@ -1,0 +1,2 @@
+// A function cannot be manifested: both engines fail.
+std.manifestJsonEx({ f: function(x) x }, '  ')

@@ -1,0 +1,1 @@
+std.parseYaml('a: &x [1, *x]')
