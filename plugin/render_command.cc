@@ -1,6 +1,7 @@
 // `haguard render`: the Argo CD generate command. Evaluates the application's jsonnet, makes the
 // objects comply with the HA policy for the environment, and prints them as a YAML stream.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -94,7 +95,10 @@ int run_render(RenderOptions& o, CLI::App& app) {
     print_lines("", r.errors);
     return 1;
   }
-  std::string out = write_yaml_stream(r.objects);
+  // YAML, unless a string holds a character Argo CD can take only through a JSON stream.
+  bool as_json = std::any_of(r.objects.begin(), r.objects.end(),
+                             [](const nlohmann::json& object) { return yaml_reread_refuses(object); });
+  std::string out = as_json ? write_json_stream(r.objects) : write_yaml_stream(r.objects);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }

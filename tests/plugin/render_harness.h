@@ -45,7 +45,16 @@ class FakeRepo {
   std::string tmp_, root_;
 };
 
-/// Parses `haguard render` stdout as Argo CD does. Fails the current test on a malformed stream.
+/// The Go tool that decodes a stream as Argo CD does (tests/tools/argocd_yaml_decode), or "" when
+/// the build has none.
+std::string argocd_decoder();
+
+/// Runs that tool on `stream`: Argo CD's two decoding stages, or with `first_stage_only` the
+/// YAML-to-JSON split alone (as kubectl reads a file). out is a JSON array of the objects.
+ProcResult decode_as_argocd(const std::string& stream, bool first_stage_only);
+
+/// Parses `haguard render` stdout as Argo CD does (through argocd_decoder() when the build has
+/// it). Fails the current test on a stream Argo CD would refuse.
 std::vector<json> parse_argocd_stream(const std::string& out);
 
 /// The environment argocd-cmp-server gives `generate` for an app at `app_path` in the repo.
