@@ -124,13 +124,21 @@ std::function<int()> setup_render(CLI::App& app) {
   app.add_option("--root", o->root,
                  "Repository root that imports may not leave (default: nearest .git ancestor, "
                  "else from ARGOCD_APP_SOURCE_PATH)");
-  app.add_option("--max-stack", o->max_stack, "Jsonnet call depth bound")->capture_default_str();
+  // The bounds are the operator's: flags or the sidecar's HAGUARD_* environment, never the
+  // Application's parameters or plugin env.
+  app.add_option("--max-stack", o->max_stack, "Jsonnet call depth bound")
+      ->envname("HAGUARD_MAX_STACK")
+      ->capture_default_str();
   app.add_option("--max-output", o->max_output_mib, "Bound on the rendered JSON, MiB")
+      ->envname("HAGUARD_MAX_OUTPUT")
       ->capture_default_str();
   app.add_option("--timeout", o->timeout_seconds, "Evaluation time bound, seconds")
+      ->envname("HAGUARD_TIMEOUT")
       ->capture_default_str();
   app.add_option("--max-memory", o->max_memory_mib,
-                 "Address-space bound of the evaluating process, MiB (0: none)")
+                 "Address-space bound of the evaluating process, MiB (0: none); keep it below the "
+                 "container's memory limit")
+      ->envname("HAGUARD_MAX_MEMORY")
       ->capture_default_str();
   app.add_option("-j,--jobs", o->jobs, "Files evaluated at once (0: one per file, at most 8)");
   CLI::App* self = &app;
