@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "plugin/app_parameters.h"
 
 extern char** environ;
@@ -180,10 +182,11 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
     if (m.empty() || fs::path(m).is_absolute())
       return fail("main: entry files are paths relative to the application directory");
 
-  // destination namespace
+  // destination namespace; an empty parameter (the announced default, sent back by the UI)
+  // means the destination namespace too
   if (flags.namespace_) {
     s.namespace_ = *flags.namespace_;
-  } else if (auto l = lookup(params, env, "namespace"); l.value) {
+  } else if (auto l = lookup(params, env, "namespace"); l.value && !l.value->empty()) {
     s.namespace_ = *l.value;
   } else if (auto v = env_get(env, "ARGOCD_APP_NAMESPACE")) {
     s.namespace_ = *v;
@@ -235,14 +238,31 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
   auto standard = [&](const char* name, const char* var) {
     j.ext_str.emplace_back(name, env_get(env, var).value_or(""));
   };
+  const std::string revision = env_get(env, "ARGOCD_APP_REVISION").value_or("");
+  auto short_revision = [&](const char* var, std::size_t n) {
+    return env_get(env, var).value_or(revision.substr(0, n));
+  };
   j.ext_str.emplace_back("environment", s.environment);  // replaced by the resolved name later
   standard("appName", "ARGOCD_APP_NAME");
   j.ext_str.emplace_back("appNamespace", s.namespace_);
-  standard("revision", "ARGOCD_APP_REVISION");
+  standard("appProject", "ARGOCD_APP_PROJECT_NAME");
+  standard("repoURL", "ARGOCD_APP_SOURCE_REPO_URL");
+  standard("sourcePath", "ARGOCD_APP_SOURCE_PATH");
+  standard("targetRevision", "ARGOCD_APP_SOURCE_TARGET_REVISION");
+  j.ext_str.emplace_back("revision", revision);
+  j.ext_str.emplace_back("revisionShort", short_revision("ARGOCD_APP_REVISION_SHORT", 7));
+  j.ext_str.emplace_back("revisionShort8", short_revision("ARGOCD_APP_REVISION_SHORT_8", 8));
   standard("kubeVersion", "KUBE_VERSION");
   standard("kubeApiVersions", "KUBE_API_VERSIONS");
   j.ext_str.insert(j.ext_str.end(), user_ext_str.begin(), user_ext_str.end());
-  j.ext_code = user_ext_code;
+  // The plugin env as one object: names verbatim, values as strings (JSON is jsonnet code).
+  nlohmann::json plugin_env = nlohmann::json::object();
+  constexpr std::string_view kPrefix = "ARGOCD_ENV_";
+  for (const auto& [k, v] : env)
+    if (k.size() > kPrefix.size() && k.starts_with(kPrefix)) plugin_env[k.substr(kPrefix.size())] = v;
+  j.ext_code.emplace_back("argocdEnv", plugin_env.dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace));
+  j.ext_code.insert(j.ext_code.end(), user_ext_code.begin(), user_ext_code.end());
   return out;
 }
 

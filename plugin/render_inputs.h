@@ -41,9 +41,13 @@ struct SettingsResult {
   std::string error;  ///< one line; never quotes a parameter or environment value
 };
 
-/// The ext vars every program can read, in this order.
-inline const char* const kStandardExtVars[] = {"environment", "appName",     "appNamespace",
-                                               "revision",    "kubeVersion", "kubeApiVersions"};
+/// The ext vars every program can read, in this order: strings from Argo CD's build environment
+/// (empty when it does not set one), and `argocdEnv`, an object of the Application's plugin env
+/// (ARGOCD_ENV_<NAME> as NAME: value).
+inline const char* const kStandardExtVars[] = {
+    "environment",    "appName",        "appNamespace",   "appProject",  "repoURL",
+    "sourcePath",     "targetRevision", "revision",       "revisionShort", "revisionShort8",
+    "kubeVersion",    "kubeApiVersions", "argocdEnv"};
 
 /// Names of the Argo CD parameters render understands.
 inline const char* const kParameterNames[] = {"environment", "main",     "namespace", "allow-empty",

@@ -237,6 +237,7 @@ std::map<std::string, std::string> cmp_environment(const std::string& app_path,
       {"ARGOCD_APP_PROJECT_NAME", "default"},
       {"ARGOCD_APP_REVISION", "5f3c0d2a9b8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a"},
       {"ARGOCD_APP_REVISION_SHORT", "5f3c0d2"},
+      {"ARGOCD_APP_REVISION_SHORT_8", "5f3c0d2a"},
       {"ARGOCD_APP_SOURCE_PATH", app_path},
       {"ARGOCD_APP_SOURCE_REPO_URL", "https://git.example.com/dalp/deploy.git"},
       {"ARGOCD_APP_SOURCE_TARGET_REVISION", "main"},
@@ -245,6 +246,14 @@ std::map<std::string, std::string> cmp_environment(const std::string& app_path,
   };
   if (!parameters.is_null()) env["ARGOCD_APP_PARAMETERS"] = parameters.dump();
   return env;
+}
+
+std::map<std::string, std::string> cmp_parameters_environment(const std::string& app_path) {
+  return {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+          {"ARGOCD_APP_NAME", "dalp"},
+          {"ARGOCD_APP_SOURCE_REPO_URL", "https://git.example.com/dalp/deploy.git"},
+          {"ARGOCD_APP_SOURCE_PATH", app_path},
+          {"ARGOCD_APP_SOURCE_TARGET_REVISION", "main"}};
 }
 
 std::vector<std::string> to_env_list(const std::map<std::string, std::string>& env) {

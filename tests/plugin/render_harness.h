@@ -61,6 +61,10 @@ std::vector<json> parse_argocd_stream(const std::string& out);
 std::map<std::string, std::string> cmp_environment(const std::string& app_path,
                                                    const json& parameters = nullptr);
 
+/// The environment the repo-server gives the dynamic parameters command (populatePluginAppDetails):
+/// no destination namespace, no revision, no Kubernetes version; plugin env added by the caller.
+std::map<std::string, std::string> cmp_parameters_environment(const std::string& app_path);
+
 std::vector<std::string> to_env_list(const std::map<std::string, std::string>& env);
 
 /// Path of the built haguard binary.
