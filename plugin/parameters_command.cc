@@ -53,6 +53,12 @@ json announcements(const RenderSettings& s, const Policy& policy) {
                  {"itemType", "boolean"},
                  {"collectionType", "string"},
                  {"string", s.allow_empty ? "true" : "false"}});
+  out.push_back({{"name", "libs"},
+                 {"title", "Library paths"},
+                 {"tooltip", "Directories searched for imports after the app's own (paths "
+                             "relative to the repository root, like Argo CD's jsonnet libs)"},
+                 {"collectionType", "array"},
+                 {"array", json::array()}});
   std::string reserved;
   for (const char* n : kStandardExtVars) reserved += (reserved.empty() ? "" : ", ") + std::string(n);
   const std::string ext = "; read with std.extVar(name). Reserved, set by haguard: " + reserved;

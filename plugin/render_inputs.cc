@@ -130,6 +130,17 @@ std::string find_repository_root(const std::string& work_dir, const Environ& env
   return work_dir;
 }
 
+std::string find_tanka_root(const std::string& work_dir, const std::string& repo_root) {
+  for (const char* marker : {"tkrc.yaml", "jsonnetfile.json"}) {
+    for (fs::path p = work_dir;; p = p.parent_path()) {
+      std::error_code ec;
+      if (fs::is_regular_file(p / marker, ec)) return p.native();
+      if (p.native() == repo_root || p == p.root_path() || p.empty()) break;
+    }
+  }
+  return {};
+}
+
 SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
                                 const std::string& work_dir) {
   SettingsResult out;
@@ -156,7 +167,7 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
       return fail("ARGOCD_APP_PARAMETERS: parameter \"" + p.name + "\" must be a map");
     if (!is_map && p.map)
       return fail("ARGOCD_APP_PARAMETERS: parameter \"" + p.name + "\" must not be a map");
-    if (p.array && p.name != "main")
+    if (p.array && p.name != "main" && p.name != "libs")
       return fail("ARGOCD_APP_PARAMETERS: parameter \"" + p.name + "\" must be a string");
   }
 
@@ -217,8 +228,32 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
     auto rel = wd.lexically_relative(root);
     if (rel.empty() || *rel.begin() == "..")
       return fail("the application directory is not inside the repository root");
-    for (fs::path p : {wd, wd / "lib", wd / "vendor", root / "vendor", root / "lib"}) {
+    // Tanka's order inside a Tanka project (T: its root); elsewhere the same with the repository
+    // root for T, and the app's own lib/ first. Then the `libs` parameter, like Argo CD's.
+    std::vector<fs::path> dirs;
+    s.tanka_root = find_tanka_root(work_dir, j.root);
+    if (!s.tanka_root.empty()) {
+      fs::path t(s.tanka_root);
+      dirs = {wd, t / "lib", wd / "vendor", t / "vendor"};
+    } else {
+      dirs = {wd, wd / "lib", root / "lib", wd / "vendor", root / "vendor"};
+    }
+    std::vector<std::string> libs;
+    if (const auto* p = params.find("libs"); p && (p->array || p->string))
+      libs = p->array ? *p->array : split_list(*p->string);
+    else if (auto l = lookup(params, env, "libs"); l.value)
+      libs = split_list(*l.value);
+    for (std::size_t i = 0; i < libs.size(); ++i) {
+      fs::path lib = (root / libs[i]).lexically_normal();
+      auto lib_rel = lib.lexically_relative(root);
+      if (fs::path(libs[i]).is_absolute() || lib_rel.empty() || *lib_rel.begin() == ".." || !is_dir(lib))
+        return fail("libs: entry " + std::to_string(i + 1) +
+                    " is not a directory inside the repository (paths are relative to its root)");
+      dirs.push_back(lib);
+    }
+    for (fs::path p : dirs) {
       p = p.lexically_normal();
+      if (p.native().size() > 1 && p.native().back() == '/') p = p.parent_path();
       if (is_dir(p) && std::find(j.library_paths.begin(), j.library_paths.end(), p.native()) ==
                            j.library_paths.end())
         j.library_paths.push_back(p.native());

@@ -32,6 +32,7 @@ struct RenderSettings {
   std::string environment_source;  ///< "--environment", "parameter environment", ...
   std::vector<std::string> main;   ///< entry files, relative to the app directory
   std::string namespace_;          ///< destination namespace for objects lacking one ("" = none)
+  std::string tanka_root;          ///< the Tanka project root, "" when the app is not in one
   bool allow_empty = false;
   JsonnetInputs jsonnet;           ///< root, work_dir, library path, ext vars and TLAs
 };
@@ -50,12 +51,18 @@ inline const char* const kStandardExtVars[] = {
     "kubeVersion",    "kubeApiVersions", "argocdEnv"};
 
 /// Names of the Argo CD parameters render understands.
-inline const char* const kParameterNames[] = {"environment", "main",     "namespace", "allow-empty",
-                                              "tla-str",     "tla-code", "ext-str",   "ext-code"};
+inline const char* const kParameterNames[] = {"environment", "main",    "namespace",
+                                              "allow-empty", "libs",    "tla-str",
+                                              "tla-code",    "ext-str", "ext-code"};
 
 /// Finds the repository root for `work_dir`: the nearest ancestor holding .git, else the directory
 /// ARGOCD_APP_SOURCE_PATH says the app sits in, else `work_dir` itself. Paths are canonical.
 std::string find_repository_root(const std::string& work_dir, const Environ& env);
+
+/// The Tanka project root of `work_dir`, as Tanka finds it: the nearest ancestor holding
+/// tkrc.yaml, else the nearest holding jsonnetfile.json; searched no higher than `repo_root`.
+/// "" when there is none.
+std::string find_tanka_root(const std::string& work_dir, const std::string& repo_root);
 
 /// Resolves everything but the policy. `work_dir` is the canonical current directory.
 SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,

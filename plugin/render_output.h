@@ -21,8 +21,10 @@ struct RenderedObject {
 };
 
 /// Walks `value` as Tanka does: an object with string `apiVersion` and `kind` is a manifest
-/// (`kind: List` and `*List` kinds with `items` are expanded), other objects and arrays are
-/// walked into (keys in order), null is skipped, any other value is an error naming its path.
+/// (`kind: List` and `*List` kinds with `items` are expanded; an inline Tanka `Environment` is
+/// replaced by its `data`, its spec.namespace the default there; more than one is an error),
+/// other objects and arrays are walked into (keys in order), null is skipped, any other value
+/// is an error naming its path.
 void walk_manifests(const json& value, const std::string& file, std::vector<RenderedObject>& out,
                     std::vector<std::string>& errors);
 
