@@ -237,14 +237,38 @@ PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& obj
     }
     objects[i].object = std::move(fixed.objects[i]);
   }
+  report.object_warnings.resize(objects.size());
   for (const auto& [i, f] : fixed.findings) {
     std::string line = objects[i].source + ": " + f.message;
-    if (is_blocking(f))
+    if (is_blocking(f)) {
       report.blocking.push_back(line);
-    else if (is_warning(f))
+    } else if (is_warning(f)) {
       report.warnings.push_back(line);
+      std::string& text = report.object_warnings[i];
+      text += (text.empty() ? "" : "\n") + f.message;
+      if (!f.exemption.empty()) text += " (exempted: " + f.exemption + ")";
+    }
   }
   return report;
+}
+
+void annotate_warnings(const PolicyReport& report, std::vector<RenderedObject>& objects) {
+  const std::vector<std::string>& text = report.object_warnings;
+  const std::string key(kWarningsAnnotation);
+  for (std::size_t i = 0; i < objects.size() && i < text.size(); ++i) {
+    json& meta = objects[i].object["metadata"];
+    if (!meta.is_object()) continue;
+    auto annotations = meta.find("annotations");
+    if (text[i].empty()) {
+      if (annotations != meta.end() && annotations->is_object()) {
+        annotations->erase(key);
+        if (annotations->empty()) meta.erase("annotations");
+      }
+      continue;
+    }
+    if (annotations == meta.end() || !annotations->is_object()) meta["annotations"] = json::object();
+    meta["annotations"][key] = text[i];
+  }
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {

@@ -113,6 +113,7 @@ RenderResult render(const RenderSettings& settings, const std::string& environme
     for (auto& b : report.blocking) r.errors.push_back("  " + b);
     return r;
   }
+  annotate_warnings(report, objects);
   for (auto& o : objects) r.objects.push_back(std::move(o.object));
   return r;
 }
