@@ -23,6 +23,15 @@ local typeIs(v, t) = std.primitiveEquals(std.type(v), t);
 local max(a, b) = if a > b then a else b;
 local get(o, f, default) = if std.objectHasEx(o, f, false) then o[f] else default;
 local toString(v) = if typeIs(v, 'string') then v else '' + v;
+// `opts` unchanged when every field is one of `known` ({name: true}); else an error naming the
+// helper and each unknown option, so a misspelt option never vanishes into a "clean" render.
+local checkOptions(what, opts, known) =
+  local unknown = [k for k in fields(opts) if !has(known, k)];
+  if std.length(unknown) == 0 then opts
+  else error 'haguard.libsonnet ' + what + ': unknown option'
+             + (if std.length(unknown) > 1 then 's ' else ' ')
+             + std.join(', ', ['"' + k + '"' for k in unknown])
+             + ' (known: ' + std.join(', ', fields(known)) + ')';
 {
   // --- settings a program can read -------------------------------------------------------------
   // Ext vars set by `haguard render` (empty strings when run elsewhere with -V).
@@ -51,7 +60,8 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
   //   command, args, probePath (an HTTP GET path instead of TCP), startupSeconds (0: no probe).
   container(name, image, opts={}):: (
     local o = { port: 8080, env: {}, envFrom: [], resources: $.defaultResources, probePath: null,
-                startupSeconds: 0 } + opts;
+                startupSeconds: 0 }
+              + checkOptions('container("' + name + '")', opts, $.containerOptions);
     local handler = if eq(o.probePath, null)
     then { tcpSocket: { port: $.httpPortName } }
     else { httpGet: { path: o.probePath, port: $.httpPortName } };
@@ -104,13 +114,20 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
   // The deployment() opts that go on to container().
   containerOptions:: { port: true, env: true, envFrom: true, resources: true, command: true, args: true,
                        probePath: true, startupSeconds: true },
+  // deployment()'s own opts.
+  deploymentOptions:: { replicas: true, component: true, labels: true, annotations: true,
+                        podAnnotations: true, containers: true, serviceAccountName: true },
 
   // --- workloads -------------------------------------------------------------------------------
-  // An HA Deployment. `opts`: replicas (2), component, labels (extra), annotations,
+  // An HA Deployment. `opts`: replicas (2; null leaves spec.replicas out, as Argo CD advises
+  // when an HPA scales the workload: see hpaFor), component, labels (extra), annotations,
   // podAnnotations, containers (extra containers), serviceAccountName, plus container() opts.
+  // An unknown option is an error.
   deployment(name, image, opts={}):: (
     local o = { replicas: 2, component: name, labels: {}, annotations: {}, podAnnotations: {},
-                containers: [] } + opts;
+                containers: [] }
+              + checkOptions('deployment("' + name + '")', opts,
+                             $.deploymentOptions + $.containerOptions);
     local selector = $.selectorLabels(name, o.component);
     local labels = selector + o.labels;
     // An object lookup, not std.member: the C++ VM runs std.member in jsonnet (std.count over a
@@ -129,7 +146,7 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
         [if std.length(o.annotations) > 0 then 'annotations']: o.annotations,
       },
       spec: {
-        replicas: o.replicas,
+        [if !eq(o.replicas, null) then 'replicas']: o.replicas,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
@@ -179,14 +196,18 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
     },
   },
 
-  // An HPA that never drops below the HA minimum.
+  // An HPA that never drops below the HA minimum, in the workload's namespace, scaling it
+  // whatever its kind. Give the workload `replicas: null` so that Argo CD does not fight the HPA.
   hpaFor(workload, maxReplicas, cpuPercent=70):: {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name: workload.metadata.name, labels: workload.metadata.labels },
+    metadata: { name: workload.metadata.name, labels: get(workload.metadata, 'labels', {}) }
+              + (if has(workload.metadata, 'namespace')
+                 then { namespace: workload.metadata.namespace } else {}),
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.metadata.name },
-      minReplicas: max(2, workload.spec.replicas),
+      scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind,
+                        name: workload.metadata.name },
+      minReplicas: max(2, get(workload.spec, 'replicas', 2)),
       maxReplicas: maxReplicas,
       metrics: [{ type: 'Resource',
                   resource: { name: 'cpu', target: { type: 'Utilization',
@@ -194,9 +215,14 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
     },
   },
 
-  // An Ingress routing `host` paths to Services: routes = [{path: '/', service: 'dapp', port: 'http'}].
+  // An Ingress routing `host` paths to Services: routes = [{path: '/', service: 'dapp', port: 80}];
+  // a route's port is a Service port name (string) or number, `http` when left out.
+  // `opts`: className, tlsSecret, annotations. Unknown options and route fields are errors.
   ingress(name, host, routes, opts={}):: (
-    local o = { className: null, tlsSecret: null, annotations: {} } + opts;
+    local what = 'ingress("' + name + '")';
+    local o = { className: null, tlsSecret: null, annotations: {} }
+              + checkOptions(what, opts, { className: true, tlsSecret: true, annotations: true });
+    local servicePort(p) = if typeIs(p, 'number') then { number: p } else { name: p };
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -205,11 +231,16 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
       spec: {
         rules: [{
           host: host,
-          http: { paths: [{
-            path: r.path,
-            pathType: 'Prefix',
-            backend: { service: { name: r.service, port: { name: $.httpPortName } } },
-          } for r in routes] },
+          http: { paths: [
+            local route = checkOptions(what + ' route', r, { path: true, service: true, port: true });
+            {
+              path: route.path,
+              pathType: 'Prefix',
+              backend: { service: { name: route.service,
+                                    port: servicePort(get(route, 'port', $.httpPortName)) } },
+            }
+            for r in routes
+          ] },
         }],
       } + (if !eq(o.className, null) then { ingressClassName: o.className } else {})
         + (if !eq(o.tlsSecret, null) then { tls: [{ hosts: [host], secretName: o.tlsSecret }] } else {}),
