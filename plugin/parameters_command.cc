@@ -40,6 +40,14 @@ json announcements(const RenderSettings& s, const Policy& policy) {
                  {"array", s.main}});
   // Argo CD runs this command without ARGOCD_APP_NAMESPACE: the announced value is then empty,
   // which render reads as the destination namespace, as when the parameter is not set.
+  out.push_back({{"name", "directory"},
+                 {"title", "Directory mode"},
+                 {"tooltip", "true: render what Argo CD's Directory source would (every .jsonnet, "
+                             ".yaml, .yml and .json file in the application path, by name), plus "
+                             "the policy; main is then not used"},
+                 {"itemType", "boolean"},
+                 {"collectionType", "string"},
+                 {"string", s.directory ? "true" : "false"}});
   out.push_back({{"name", "namespace"},
                  {"title", "Default namespace"},
                  {"tooltip", "Set on namespaced objects that have none; empty: the Application's "

@@ -141,6 +141,23 @@ std::string find_tanka_root(const std::string& work_dir, const std::string& repo
   return {};
 }
 
+std::vector<std::string> directory_manifest_files(const std::string& work_dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(work_dir, ec)) {
+    std::error_code ec2;
+    if (!e.is_regular_file(ec2)) continue;
+    std::string name = e.path().filename().native();
+    for (std::string_view ext : {".jsonnet", ".yaml", ".yml", ".json"})
+      if (name.size() > ext.size() && name.ends_with(ext)) {
+        files.push_back(name);
+        break;
+      }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
                                 const std::string& work_dir) {
   SettingsResult out;
@@ -180,15 +197,28 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
     s.environment_source = l.source;
   }
 
+  // directory mode: Argo CD's Directory source, plus the policy
+  if (auto l = lookup(params, env, "directory"); l.value) {
+    auto b = parse_bool(*l.value);
+    if (!b) return fail(l.source + ": expected true or false");
+    s.directory = *b;
+  }
+  if (s.directory) {
+    // main is not used here (the UI may send its announced value back)
+    for (auto& f : directory_manifest_files(work_dir))
+      (f.ends_with(".jsonnet") ? s.main : s.manifests).push_back(std::move(f));
+  }
+
   // main: entry files
-  if (!flags.main.empty()) {
+  if (s.directory) {
+  } else if (!flags.main.empty()) {
     s.main = flags.main;
   } else if (const auto* p = params.find("main"); p && (p->array || p->string)) {
     s.main = p->array ? *p->array : split_list(*p->string);
   } else if (auto l = lookup(params, env, "main"); l.value) {
     s.main = split_list(*l.value);
   }
-  if (s.main.empty()) s.main = {"main.jsonnet"};
+  if (s.main.empty() && !s.directory) s.main = {"main.jsonnet"};
   for (const auto& m : s.main)
     if (m.empty() || fs::path(m).is_absolute())
       return fail("main: entry files are paths relative to the application directory");

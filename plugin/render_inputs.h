@@ -31,6 +31,8 @@ struct RenderSettings {
   std::string environment;         ///< as asked ("" = the policy's default)
   std::string environment_source;  ///< "--environment", "parameter environment", ...
   std::vector<std::string> main;   ///< entry files, relative to the app directory
+  bool directory = false;          ///< directory mode: every manifest file, like Argo CD's Directory
+  std::vector<std::string> manifests;  ///< directory mode: the .yaml/.yml/.json files, sorted
   std::string namespace_;          ///< destination namespace for objects lacking one ("" = none)
   std::string tanka_root;          ///< the Tanka project root, "" when the app is not in one
   bool allow_empty = false;
@@ -51,9 +53,9 @@ inline const char* const kStandardExtVars[] = {
     "kubeVersion",    "kubeApiVersions", "argocdEnv"};
 
 /// Names of the Argo CD parameters render understands.
-inline const char* const kParameterNames[] = {"environment", "main",    "namespace",
-                                              "allow-empty", "libs",    "tla-str",
-                                              "tla-code",    "ext-str", "ext-code"};
+inline const char* const kParameterNames[] = {"environment", "main",     "directory",
+                                              "namespace",   "allow-empty", "libs",
+                                              "tla-str",     "tla-code", "ext-str", "ext-code"};
 
 /// Finds the repository root for `work_dir`: the nearest ancestor holding .git, else the directory
 /// ARGOCD_APP_SOURCE_PATH says the app sits in, else `work_dir` itself. Paths are canonical.
@@ -63,6 +65,10 @@ std::string find_repository_root(const std::string& work_dir, const Environ& env
 /// tkrc.yaml, else the nearest holding jsonnetfile.json; searched no higher than `repo_root`.
 /// "" when there is none.
 std::string find_tanka_root(const std::string& work_dir, const std::string& repo_root);
+
+/// The files Argo CD's Directory source renders from `work_dir` (not recursing): regular files
+/// named *.jsonnet, *.yaml, *.yml or *.json, sorted by name as Go's filepath.Walk visits them.
+std::vector<std::string> directory_manifest_files(const std::string& work_dir);
 
 /// Resolves everything but the policy. `work_dir` is the canonical current directory.
 SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
