@@ -26,9 +26,12 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
 // `opts` unchanged when every field is one of `known` ({name: true}); else an error naming the
 // helper and each unknown option, so a misspelt option never vanishes into a "clean" render.
 local checkOptions(what, opts, known) =
-  local unknown = [k for k in fields(opts) if !has(known, k)];
-  if std.length(unknown) == 0 then opts
-  else error 'haguard.libsonnet ' + what + ': unknown option'
+  // Builtins only on the path every call takes (the C++ VM runs std.filter and comprehensions
+  // as jsonnet): no unknown option exactly when merging adds no field to `known`.
+  if eq(std.length(fields(known + opts)), std.length(fields(known))) then opts
+  else
+    local unknown = std.filter(function(k) !has(known, k), fields(opts));
+    error 'haguard.libsonnet ' + what + ': unknown option'
              + (if std.length(unknown) > 1 then 's ' else ' ')
              + std.join(', ', ['"' + k + '"' for k in unknown])
              + ' (known: ' + std.join(', ', fields(known)) + ')';
@@ -58,10 +61,13 @@ local checkOptions(what, opts, known) =
   // A container with the `http` port and TCP probes on it. `opts`:
   //   port (8080), env ({NAME: value} or a list of EnvVar), envFrom ([]), resources,
   //   command, args, probePath (an HTTP GET path instead of TCP), startupSeconds (0: no probe).
-  container(name, image, opts={}):: (
+  container(name, image, opts={})::
+    $.containerOf(name, image, checkOptions('container("' + name + '")', opts, $.containerOptions)),
+
+  // container() once its options are known to be valid (deployment() checked them already).
+  containerOf(name, image, opts):: (
     local o = { port: 8080, env: {}, envFrom: [], resources: $.defaultResources, probePath: null,
-                startupSeconds: 0 }
-              + checkOptions('container("' + name + '")', opts, $.containerOptions);
+                startupSeconds: 0 } + opts;
     local handler = if eq(o.probePath, null)
     then { tcpSocket: { port: $.httpPortName } }
     else { httpGet: { path: o.probePath, port: $.httpPortName } };
@@ -114,9 +120,12 @@ local checkOptions(what, opts, known) =
   // The deployment() opts that go on to container().
   containerOptions:: { port: true, env: true, envFrom: true, resources: true, command: true, args: true,
                        probePath: true, startupSeconds: true },
-  // deployment()'s own opts.
+  // deployment()'s opts: its own, then those it passes on to container() (spelt out rather than
+  // merged: each deployment() reads it).
   deploymentOptions:: { replicas: true, component: true, labels: true, annotations: true,
-                        podAnnotations: true, containers: true, serviceAccountName: true },
+                        podAnnotations: true, containers: true, serviceAccountName: true,
+                        port: true, env: true, envFrom: true, resources: true, command: true,
+                        args: true, probePath: true, startupSeconds: true },
 
   // --- workloads -------------------------------------------------------------------------------
   // An HA Deployment. `opts`: replicas (2; null leaves spec.replicas out, as Argo CD advises
@@ -126,8 +135,7 @@ local checkOptions(what, opts, known) =
   deployment(name, image, opts={}):: (
     local o = { replicas: 2, component: name, labels: {}, annotations: {}, podAnnotations: {},
                 containers: [] }
-              + checkOptions('deployment("' + name + '")', opts,
-                             $.deploymentOptions + $.containerOptions);
+              + checkOptions('deployment("' + name + '")', opts, $.deploymentOptions);
     local selector = $.selectorLabels(name, o.component);
     local labels = selector + o.labels;
     // An object lookup, not std.member: the C++ VM runs std.member in jsonnet (std.count over a
@@ -137,7 +145,7 @@ local checkOptions(what, opts, known) =
       for k in fields(opts)
       if has($.containerOptions, k)
     };
-    {
+    local workload = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: {
@@ -146,7 +154,7 @@ local checkOptions(what, opts, known) =
         [if std.length(o.annotations) > 0 then 'annotations']: o.annotations,
       },
       spec: {
-        [if !eq(o.replicas, null) then 'replicas']: o.replicas,
+        replicas: o.replicas,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
@@ -155,14 +163,17 @@ local checkOptions(what, opts, known) =
             [if std.length(o.podAnnotations) > 0 then 'annotations']: o.podAnnotations,
           },
           spec: {
-            containers: [$.container(name, image, containerOpts)] + o.containers,
+            containers: [$.containerOf(name, image, containerOpts)] + o.containers,
             affinity: $.softAntiAffinity(selector),
             topologySpreadConstraints: $.zoneSpread(selector),
             [if has(o, 'serviceAccountName') then 'serviceAccountName']: o.serviceAccountName,
           },
         },
       },
-    }
+    };
+    // replicas: null hides the field (a computed field name on every Deployment costs more in
+    // the C++ VM than this merge on the few that ask for it).
+    if eq(o.replicas, null) then workload + { spec+: { replicas:: null } } else workload
   ),
 
   // The DALP dApp: an HA Deployment labelled as the policy's `dapp` workload.
