@@ -822,7 +822,7 @@ class YamlWriter {
         for (int shift = 12; shift >= 0; shift -= 4) out_ += kHex[(cp >> shift) & 15];
         i += len - 1;
       } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
-        out_ += "\\N", ++i;
+        out_ += "\\u0085", ++i;  // not \N: yaml-cpp reads that as the raw byte 0x85
       } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                  (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
         out_ += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\L" : "\\P", i += 2;

@@ -91,6 +91,20 @@ TEST(ArgoCdStream, YamlWriterEscapesEveryCharacterYamlForbids) {
     EXPECT_EQ(back[i], objects[i]) << json::diff(objects[i], back[i]);
 }
 
+TEST(ArgoCdStream, HaguardReadsItsOwnEscapesBack) {
+  // `haguard check` on render's output: the reader takes the writer's escapes.
+  const std::vector<json> objects = objects_with_each_character();
+  plugin::ReadResult r = plugin::read_manifests(write_yaml_stream(objects), "rendered.yaml");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe();
+  ASSERT_EQ(r.documents.size(), objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i)
+    EXPECT_EQ(r.documents[i].object, objects[i]) << json::diff(objects[i], r.documents[i].object);
+  r = plugin::read_manifests(write_json_stream(objects), "rendered.json");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe();
+  ASSERT_EQ(r.documents.size(), objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) EXPECT_EQ(r.documents[i].object, objects[i]);
+}
+
 TEST(ArgoCdStream, ArgoCdRereadsEachDocumentAsYaml) {
   // The repo-server decodes the JSON text argocd-cmp-server made of each YAML document again
   // as YAML: a C1 control there is raw, and Argo CD refuses the app however the YAML escaped it.
