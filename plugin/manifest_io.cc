@@ -576,7 +576,9 @@ std::size_t unprintable_at(std::string_view s, std::size_t i) {
 
 /// The code point of the 2- or 3-byte sequence unprintable_at() found.
 unsigned code_point(std::string_view s, std::size_t i, std::size_t len) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(s[i + k])); };
+  auto b = [&](std::size_t k) {
+    return static_cast<unsigned>(static_cast<unsigned char>(s[i + k]));
+  };
   return len == 2 ? ((b(0) & 0x1F) << 6) | (b(1) & 0x3F)
                   : ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
 }
@@ -859,9 +861,11 @@ std::size_t reread_unsafe_at(std::string_view s, std::size_t i) {
 /// line and paragraph separators (line breaks to a YAML 1.1 reader) and U+FEFF.
 std::size_t json_escape_at(std::string_view s, std::size_t i) {
   if (std::size_t len = reread_unsafe_at(s, i)) return len;
-  if (i + 2 < s.size() && ((s[i] == '\xE2' && s[i + 1] == '\x80' && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) ||
-                           (s[i] == '\xEF' && s[i + 1] == '\xBB' && s[i + 2] == '\xBF')))
-    return 3;
+  if (i + 2 >= s.size()) return 0;
+  const bool separator =
+      s[i] == '\xE2' && s[i + 1] == '\x80' && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9');
+  const bool bom = s[i] == '\xEF' && s[i + 1] == '\xBB' && s[i + 2] == '\xBF';
+  if (separator || bom) return 3;
   return 0;
 }
 

@@ -68,7 +68,8 @@ json announcements(const RenderSettings& s, const Policy& policy) {
                  {"collectionType", "array"},
                  {"array", json::array()}});
   std::string reserved;
-  for (const char* n : kStandardExtVars) reserved += (reserved.empty() ? "" : ", ") + std::string(n);
+  for (const char* n : kStandardExtVars)
+    reserved += (reserved.empty() ? "" : ", ") + std::string(n);
   const std::string ext = "; read with std.extVar(name). Reserved, set by haguard: " + reserved;
   const std::tuple<const char*, const char*, std::string> maps[] = {
       {"tla-str", "Top-level arguments (strings)",

@@ -96,8 +96,9 @@ int run_render(RenderOptions& o, CLI::App& app) {
     return 1;
   }
   // YAML, unless a string holds a character Argo CD can take only through a JSON stream.
-  bool as_json = std::any_of(r.objects.begin(), r.objects.end(),
-                             [](const nlohmann::json& object) { return yaml_reread_refuses(object); });
+  bool as_json = std::any_of(r.objects.begin(), r.objects.end(), [](const nlohmann::json& object) {
+    return yaml_reread_refuses(object);
+  });
   std::string out = as_json ? write_json_stream(r.objects) : write_yaml_stream(r.objects);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;

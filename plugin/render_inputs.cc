@@ -276,7 +276,8 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
     for (std::size_t i = 0; i < libs.size(); ++i) {
       fs::path lib = (root / libs[i]).lexically_normal();
       auto lib_rel = lib.lexically_relative(root);
-      if (fs::path(libs[i]).is_absolute() || lib_rel.empty() || *lib_rel.begin() == ".." || !is_dir(lib))
+      if (fs::path(libs[i]).is_absolute() || lib_rel.empty() || *lib_rel.begin() == ".." ||
+          !is_dir(lib))
         return fail("libs: entry " + std::to_string(i + 1) +
                     " is not a directory inside the repository (paths are relative to its root)");
       dirs.push_back(lib);
@@ -324,7 +325,8 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
   nlohmann::json plugin_env = nlohmann::json::object();
   constexpr std::string_view kPrefix = "ARGOCD_ENV_";
   for (const auto& [k, v] : env)
-    if (k.size() > kPrefix.size() && k.starts_with(kPrefix)) plugin_env[k.substr(kPrefix.size())] = v;
+    if (k.size() > kPrefix.size() && k.starts_with(kPrefix))
+      plugin_env[k.substr(kPrefix.size())] = v;
   j.ext_code.emplace_back("argocdEnv", plugin_env.dump(-1, ' ', false,
                                                        nlohmann::json::error_handler_t::replace));
   j.ext_code.insert(j.ext_code.end(), user_ext_code.begin(), user_ext_code.end());

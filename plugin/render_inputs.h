@@ -31,7 +31,7 @@ struct RenderSettings {
   std::string environment;         ///< as asked ("" = the policy's default)
   std::string environment_source;  ///< "--environment", "parameter environment", ...
   std::vector<std::string> main;   ///< entry files, relative to the app directory
-  bool directory = false;          ///< directory mode: every manifest file, like Argo CD's Directory
+  bool directory = false;          ///< every manifest file, as Argo CD's Directory source
   std::vector<std::string> manifests;  ///< directory mode: the .yaml/.yml/.json files, sorted
   std::string namespace_;          ///< destination namespace for objects lacking one ("" = none)
   std::string tanka_root;          ///< the Tanka project root, "" when the app is not in one

@@ -266,7 +266,8 @@ void annotate_warnings(const PolicyReport& report, std::vector<RenderedObject>& 
       }
       continue;
     }
-    if (annotations == meta.end() || !annotations->is_object()) meta["annotations"] = json::object();
+    if (annotations == meta.end() || !annotations->is_object())
+      meta["annotations"] = json::object();
     meta["annotations"][key] = text[i];
   }
 }

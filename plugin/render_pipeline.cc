@@ -132,8 +132,8 @@ RenderResult render(const RenderSettings& settings, const std::string& environme
         r.errors.push_back(res.file + ": the jsonnet VM produced invalid JSON");
         continue;
       }
-      walk_manifests(value, res.file, parts.emplace_back(res.file, std::vector<RenderedObject>{}).second,
-                     r.errors);
+      auto& list = parts.emplace_back(res.file, std::vector<RenderedObject>{}).second;
+      walk_manifests(value, res.file, list, r.errors);
     }
   }
   read_plain_manifests(settings, limits, parts, r.errors);

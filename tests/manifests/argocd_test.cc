@@ -93,7 +93,8 @@ TEST_F(ArgoCdSidecar, MemoryLimitLeavesRoomAboveTheJsonnetBound) {
   for (const json& e : sidecar_->value("env", json::array()))
     if (e.value("name", "") == "HAGUARD_MAX_MEMORY") bound = e.value("value", "");
   ASSERT_TRUE(sidecar_->contains("/resources/limits/memory"_json_pointer));
-  double limit = quantity_mib(sidecar_->at("/resources/limits/memory"_json_pointer).get<std::string>());
+  const json& memory = sidecar_->at("/resources/limits/memory"_json_pointer);
+  double limit = quantity_mib(memory.get<std::string>());
   ASSERT_GT(limit, 0);
   const double max_memory = std::stod(bound);
   ASSERT_GT(max_memory, 0) << "HAGUARD_MAX_MEMORY=0 leaves the evaluation unbounded";

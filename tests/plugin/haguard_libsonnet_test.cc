@@ -61,7 +61,8 @@ local dapp = h.dApp('dapp', 'ghcr.io/settlemint/dalp-dapp:1.4.2', { replicas: nu
   EXPECT_EQ((*hpa)["spec"]["minReplicas"], 2);
   EXPECT_EQ((*hpa)["spec"]["scaleTargetRef"],
             json({{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"name", "dapp"}}));
-  EXPECT_EQ(r.err.find("fixed"), std::string::npos) << "the helpers leave nothing to fix\n" << r.err;
+  EXPECT_EQ(r.err.find("fixed"), std::string::npos)
+      << "the helpers leave nothing to fix\n" << r.err;
 
   // The HPA follows the workload's kind and keeps a larger replica count as its minimum.
   r = render(R"(
@@ -90,7 +91,8 @@ TEST_F(Libsonnet, MisspeltOptionsAreErrorsNamingThem) {
     auto r = render(program);
     EXPECT_EQ(r.exit_code, 1) << program;
     EXPECT_NE(r.err.find(message), std::string::npos) << program << "\n" << r.err;
-    EXPECT_NE(r.err.find("main.jsonnet:2"), std::string::npos) << "points at the caller\n" << r.err;
+    EXPECT_NE(r.err.find("main.jsonnet:2"), std::string::npos)
+        << "points at the caller\n" << r.err;
     EXPECT_TRUE(r.out.empty());
   }
   // The known options still work, together.

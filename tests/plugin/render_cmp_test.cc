@@ -537,8 +537,10 @@ bool discovery_claims(const std::string& app_dir) {
 TEST_F(RenderCmp, DiscoveryClaimsOnlyAppsWithTheMarker) {
   // A Directory app as Argo CD renders it today: jsonnet beside plain manifests. Installing the
   // sidecar must not take it over.
-  repo_.write("apps/plain/main.jsonnet", "{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }");
-  repo_.write("apps/plain/sealed-secret.yaml", "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n");
+  repo_.write("apps/plain/main.jsonnet",
+              "{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }");
+  repo_.write("apps/plain/sealed-secret.yaml",
+              "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n");
   repo_.write("apps/plain/lib/main.jsonnet", "{}");
   EXPECT_FALSE(discovery_claims(repo_.root() + "/apps/plain"));
   EXPECT_FALSE(discovery_claims(repo_.root()));

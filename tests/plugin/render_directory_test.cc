@@ -25,14 +25,16 @@ class Directory : public ::testing::Test {
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\n"
                 "spec:\n  replicas: 2\n  selector: {matchLabels: {app: api}}\n  template:\n"
                 "    metadata: {labels: {app: api}}\n    spec:\n      containers:\n"
-                "      - {name: api, image: 'ghcr.io/acme/api:1', ports: [{name: http, containerPort: 80}]}\n");
+                "      - name: api\n        image: 'ghcr.io/acme/api:1'\n"
+                "        ports: [{name: http, containerPort: 80}]\n");
     repo_.write("app/b.jsonnet", "[" + cm("from-b-jsonnet") + "]");
     repo_.write("app/c.json", R"({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "c"},
                                   "spec": {"ports": [{"port": 80}]}})");
     repo_.write("app/main.jsonnet", cm("from-main"));
     repo_.write("app/helpers.libsonnet", "error 'not a manifest file'");
     repo_.write("app/README.md", "# not a manifest file");
-    repo_.write("app/sub/deeper.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deeper}\n");
+    repo_.write("app/sub/deeper.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deeper}\n");
   }
   ProcResult render(const json& params) {
     auto env = cmp_environment("app", params);

@@ -51,7 +51,8 @@ TEST(RenderWarnings, EachObjectCarriesItsWarningsInAnAnnotation) {
   ASSERT_TRUE(deployment["metadata"]["annotations"].contains(kKey)) << deployment.dump();
   const std::string text = deployment["metadata"]["annotations"][kKey];
   for (const char* rule : {"resources", "zone-spread", "pod-disruption-budget"})
-    EXPECT_NE(text.find(std::string(": ") + rule + ": "), std::string::npos) << rule << "\n" << text;
+    EXPECT_NE(text.find(std::string(": ") + rule + ": "), std::string::npos)
+        << rule << "\n" << text;
   // Every stderr warning about the Deployment is in the annotation, one line each.
   std::size_t lines = 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
   std::size_t on_stderr = 0;
