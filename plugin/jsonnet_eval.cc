@@ -24,6 +24,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <sstream>
 
 #include "plugin/jsonnet_natives.h"
@@ -51,6 +52,7 @@ constexpr bool kAddressLimitUsable = true;
 constexpr bool kAddressLimitUsable = true;
 #endif
 
+constexpr int kOutOfMemoryExit = 4;  // the child's exit status when an allocation fails
 constexpr std::size_t kThreadStack = std::size_t{64} << 20;  // the parser recurses natively
 constexpr std::string_view kBuiltinName = "haguard.libsonnet";
 constexpr const char* kBuiltinFoundHere = "<haguard>/haguard.libsonnet";
@@ -239,6 +241,9 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
   if (limits.max_memory > 0 && kAddressLimitUsable) {
     struct rlimit as {limits.max_memory, limits.max_memory};
     ::setrlimit(RLIMIT_AS, &as);
+    // An allocation past the bound ends the child with a status the parent names, rather than
+    // a std::bad_alloc that libjsonnet turns into an abort.
+    std::set_new_handler([] { ::_exit(kOutOfMemoryExit); });
   }
   std::vector<Job> jobs;
   for (std::size_t i = 0; i < files.size(); ++i) jobs.push_back({i, &files[i], &inputs, &limits, {}});
@@ -282,7 +287,11 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
   ::_exit(ok ? 0 : 3);
 }
 
-std::string describe_status(int status) {
+std::string describe_status(int status, const JsonnetLimits& limits) {
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kOutOfMemoryExit)
+    return "jsonnet evaluation ran out of memory: it needed more than the --max-memory bound of " +
+           std::to_string(limits.max_memory >> 20) +
+           " MiB (--max-memory; HAGUARD_MAX_MEMORY on the sidecar)";
   if (WIFSIGNALED(status)) {
     int sig = WTERMSIG(status);
     std::string what = std::string("signal ") + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
@@ -415,7 +424,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
   if (!failure.empty()) {
     run.failure = failure;
   } else if (!parsed || !done) {
-    run.failure = describe_status(status);
+    run.failure = describe_status(status, limits);
   }
   return run;
 }

@@ -637,13 +637,40 @@ bool ambiguous_word(std::string_view s) {
   return false;
 }
 
-/// Characters a plain or single-quoted scalar cannot carry: C0 controls (tab aside), DEL, and
-/// the Unicode line breaks and byte order mark YAML treats specially.
+/// The length of the UTF-8 sequence at s[i] when it encodes a character YAML does not allow in
+/// a stream (C1 controls U+0080-U+009F, U+FFFE, U+FFFF): Go's YAML reader refuses the whole
+/// stream on one ("control characters are not allowed"). 0 for any other sequence.
+std::size_t unprintable_at(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c == 0xC2 && i + 1 < s.size()) {
+    auto d = static_cast<unsigned char>(s[i + 1]);
+    return d >= 0x80 && d <= 0x9F && d != 0x85 ? 2 : 0;
+  }
+  if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+      (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xBE)
+    return 3;
+  return 0;
+}
+
+/// The code point of the 2- or 3-byte sequence unprintable_at() found.
+unsigned code_point(std::string_view s, std::size_t i, std::size_t len) {
+  auto b = [&](std::size_t k) {
+    return static_cast<unsigned>(static_cast<unsigned char>(s[i + k]));
+  };
+  return len == 2 ? ((b(0) & 0x1F) << 6) | (b(1) & 0x3F)
+                  : ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+}
+
+constexpr char kHex[] = "0123456789ABCDEF";
+
+/// Characters a plain or single-quoted scalar cannot carry: C0 controls (tab aside), DEL, C1
+/// controls, U+FFFE/U+FFFF, and the Unicode line breaks and byte order mark YAML treats specially.
 bool needs_escape(std::string_view s, bool allow_newline) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c == '\n' && allow_newline) continue;
     if ((c < 0x20 && c != '\t') || c == 0x7f) return true;
+    if (unprintable_at(s, i)) return true;
     if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) return true;
     if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
         (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
@@ -866,12 +893,16 @@ class YamlWriter {
           break;
       }
       if (c < 0x20 || c == 0x7f) {
-        static constexpr char kHex[] = "0123456789ABCDEF";
         out_ += "\\x";
         out_ += kHex[c >> 4];
         out_ += kHex[c & 15];
+      } else if (std::size_t len = unprintable_at(s, i)) {
+        unsigned cp = code_point(s, i, len);
+        out_ += "\\u";
+        for (int shift = 12; shift >= 0; shift -= 4) out_ += kHex[(cp >> shift) & 15];
+        i += len - 1;
       } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
-        out_ += "\\N", ++i;
+        out_ += "\\u0085", ++i;  // not \N: yaml-cpp reads that as the raw byte 0x85
       } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
                  (static_cast<unsigned char>(s[i + 2]) & 0xFE) == 0xA8) {
         out_ += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\L" : "\\P", i += 2;
@@ -889,6 +920,76 @@ class YamlWriter {
 };
 
 }  // namespace
+
+namespace {
+
+/// The length of the sequence at s[i] when Argo CD's second decoding (YAML over the JSON text of
+/// each object, the character raw) refuses or changes it: DEL and the C1 controls are refused;
+/// NEL (U+0085) is a YAML line break, folded into a space inside a quoted scalar.
+std::size_t reread_unsafe_at(std::string_view s, std::size_t i) {
+  if (s[i] == 0x7f) return 1;
+  if (s[i] == '\xC2' && i + 1 < s.size()) {
+    auto d = static_cast<unsigned char>(s[i + 1]);
+    return d >= 0x80 && d <= 0x9F ? 2 : 0;
+  }
+  return unprintable_at(s, i);
+}
+
+/// What a JSON stream must escape to be read as YAML unchanged: the characters above, the
+/// line and paragraph separators (line breaks to a YAML 1.1 reader) and U+FEFF.
+std::size_t json_escape_at(std::string_view s, std::size_t i) {
+  if (std::size_t len = reread_unsafe_at(s, i)) return len;
+  if (i + 2 >= s.size()) return 0;
+  const bool separator =
+      s[i] == '\xE2' && s[i + 1] == '\x80' && (s[i + 2] == '\xA8' || s[i + 2] == '\xA9');
+  const bool bom = s[i] == '\xEF' && s[i + 1] == '\xBB' && s[i + 2] == '\xBF';
+  if (separator || bom) return 3;
+  return 0;
+}
+
+}  // namespace
+
+bool yaml_reread_refuses(const json& v) {
+  auto bad = [](const std::string& s) {
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if (reread_unsafe_at(s, i)) return true;
+    return false;
+  };
+  switch (v.type()) {
+    case json::value_t::string:
+      return bad(v.get_ref<const std::string&>());
+    case json::value_t::array:
+      return std::any_of(v.begin(), v.end(), [](const json& e) { return yaml_reread_refuses(e); });
+    case json::value_t::object:
+      for (auto it = v.begin(); it != v.end(); ++it)
+        if (bad(it.key()) || yaml_reread_refuses(it.value())) return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
+std::string write_json_stream(const std::vector<json>& objects) {
+  std::string out;
+  for (const json& o : objects) {
+    const std::string text = o.dump();
+    out.reserve(out.size() + text.size() + 1);
+    // Outside strings a JSON text is ASCII, so every byte matched here sits inside a string.
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      std::size_t len = json_escape_at(text, i);
+      if (len == 0) {
+        out += text[i];
+        continue;
+      }
+      unsigned cp = len == 1 ? 0x7fu : code_point(text, i, len);
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += "0123456789abcdef"[(cp >> shift) & 15];
+      i += len - 1;
+    }
+    out += '\n';
+  }
+  return out;
+}
 
 std::string write_yaml_stream(const std::vector<json>& objects) {
   std::string out;

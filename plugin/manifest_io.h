@@ -55,4 +55,16 @@ ReadResult read_manifests(std::string_view text, std::string_view file);
 /// object's order, strings quoted where YAML would read them as another type).
 std::string write_yaml_stream(const std::vector<json>& objects);
 
+/// Writes objects as a JSON stream, one compact object per line, with DEL, C1 controls, U+2028,
+/// U+2029, U+FEFF, U+FFFE and U+FFFF as \u escapes, so that a YAML reader of the JSON text reads
+/// the same strings.
+std::string write_json_stream(const std::vector<json>& objects);
+
+/// Whether a string in `v` (key or value) holds a character that Argo CD cannot take through a
+/// YAML stream: DEL, a C1 control (NEL included), U+FFFE or U+FFFF. Escaping them in YAML is not
+/// enough there, because the repo-server decodes the JSON that argocd-cmp-server made of each
+/// YAML document again as YAML, with the character raw (refused, or NEL folded into a space); a
+/// JSON stream keeps the \u escapes to that point.
+bool yaml_reread_refuses(const json& v);
+
 }  // namespace haguard::plugin

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -37,10 +38,20 @@ json announcements(const RenderSettings& s, const Policy& policy) {
                              "each runs in its own VM"},
                  {"collectionType", "array"},
                  {"array", s.main}});
+  // Argo CD runs this command without ARGOCD_APP_NAMESPACE: the announced value is then empty,
+  // which render reads as the destination namespace, as when the parameter is not set.
+  out.push_back({{"name", "directory"},
+                 {"title", "Directory mode"},
+                 {"tooltip", "true: render what Argo CD's Directory source would (every .jsonnet, "
+                             ".yaml, .yml and .json file in the application path, by name), plus "
+                             "the policy; main is then not used"},
+                 {"itemType", "boolean"},
+                 {"collectionType", "string"},
+                 {"string", s.directory ? "true" : "false"}});
   out.push_back({{"name", "namespace"},
                  {"title", "Default namespace"},
-                 {"tooltip", "Set on namespaced objects that have none (default: the destination "
-                             "namespace)"},
+                 {"tooltip", "Set on namespaced objects that have none; empty: the Application's "
+                             "destination namespace"},
                  {"collectionType", "string"},
                  {"string", s.namespace_}});
   out.push_back({{"name", "allow-empty"},
@@ -50,17 +61,29 @@ json announcements(const RenderSettings& s, const Policy& policy) {
                  {"itemType", "boolean"},
                  {"collectionType", "string"},
                  {"string", s.allow_empty ? "true" : "false"}});
-  const std::pair<const char*, const char*> maps[] = {
-      {"tla-str", "Top-level arguments (strings)"},
-      {"tla-code", "Top-level arguments (jsonnet code)"},
-      {"ext-str", "External variables (strings)"},
-      {"ext-code", "External variables (jsonnet code)"},
+  out.push_back({{"name", "libs"},
+                 {"title", "Library paths"},
+                 {"tooltip", "Directories searched for imports after the app's own (paths "
+                             "relative to the repository root, like Argo CD's jsonnet libs)"},
+                 {"collectionType", "array"},
+                 {"array", json::array()}});
+  std::string reserved;
+  for (const char* n : kStandardExtVars)
+    reserved += (reserved.empty() ? "" : ", ") + std::string(n);
+  const std::string ext = "; read with std.extVar(name). Reserved, set by haguard: " + reserved;
+  const std::tuple<const char*, const char*, std::string> maps[] = {
+      {"tla-str", "Top-level arguments (strings)",
+       "name: value; an entry file whose top level is a function receives them as its arguments"},
+      {"tla-code", "Top-level arguments (jsonnet code)",
+       "name: jsonnet expression; an entry file whose top level is a function receives them as "
+       "its arguments"},
+      {"ext-str", "External variables (strings)", "name: value" + ext},
+      {"ext-code", "External variables (jsonnet code)", "name: jsonnet expression" + ext},
   };
-  for (const auto& [name, title] : maps)
+  for (const auto& [name, title, tooltip] : maps)
     out.push_back({{"name", name},
                    {"title", title},
-                   {"tooltip", "name: value; environment, appName, appNamespace, revision, "
-                               "kubeVersion and kubeApiVersions are always set by haguard"},
+                   {"tooltip", tooltip},
                    {"collectionType", "map"},
                    {"map", json::object()}});
   return out;

@@ -1,6 +1,7 @@
 // `haguard render`: the Argo CD generate command. Evaluates the application's jsonnet, makes the
 // objects comply with the HA policy for the environment, and prints them as a YAML stream.
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -94,7 +95,11 @@ int run_render(RenderOptions& o, CLI::App& app) {
     print_lines("", r.errors);
     return 1;
   }
-  std::string out = write_yaml_stream(r.objects);
+  // YAML, unless a string holds a character Argo CD can take only through a JSON stream.
+  bool as_json = std::any_of(r.objects.begin(), r.objects.end(), [](const nlohmann::json& object) {
+    return yaml_reread_refuses(object);
+  });
+  std::string out = as_json ? write_json_stream(r.objects) : write_yaml_stream(r.objects);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }
@@ -120,13 +125,21 @@ std::function<int()> setup_render(CLI::App& app) {
   app.add_option("--root", o->root,
                  "Repository root that imports may not leave (default: nearest .git ancestor, "
                  "else from ARGOCD_APP_SOURCE_PATH)");
-  app.add_option("--max-stack", o->max_stack, "Jsonnet call depth bound")->capture_default_str();
+  // The bounds are the operator's: flags or the sidecar's HAGUARD_* environment, never the
+  // Application's parameters or plugin env.
+  app.add_option("--max-stack", o->max_stack, "Jsonnet call depth bound")
+      ->envname("HAGUARD_MAX_STACK")
+      ->capture_default_str();
   app.add_option("--max-output", o->max_output_mib, "Bound on the rendered JSON, MiB")
+      ->envname("HAGUARD_MAX_OUTPUT")
       ->capture_default_str();
   app.add_option("--timeout", o->timeout_seconds, "Evaluation time bound, seconds")
+      ->envname("HAGUARD_TIMEOUT")
       ->capture_default_str();
   app.add_option("--max-memory", o->max_memory_mib,
-                 "Address-space bound of the evaluating process, MiB (0: none)")
+                 "Address-space bound of the evaluating process, MiB (0: none); keep it below the "
+                 "container's memory limit")
+      ->envname("HAGUARD_MAX_MEMORY")
       ->capture_default_str();
   app.add_option("-j,--jobs", o->jobs, "Files evaluated at once (0: one per file, at most 8)");
   CLI::App* self = &app;

@@ -8,6 +8,8 @@
 #include <set>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "plugin/app_parameters.h"
 
 extern char** environ;
@@ -128,6 +130,34 @@ std::string find_repository_root(const std::string& work_dir, const Environ& env
   return work_dir;
 }
 
+std::string find_tanka_root(const std::string& work_dir, const std::string& repo_root) {
+  for (const char* marker : {"tkrc.yaml", "jsonnetfile.json"}) {
+    for (fs::path p = work_dir;; p = p.parent_path()) {
+      std::error_code ec;
+      if (fs::is_regular_file(p / marker, ec)) return p.native();
+      if (p.native() == repo_root || p == p.root_path() || p.empty()) break;
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> directory_manifest_files(const std::string& work_dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(work_dir, ec)) {
+    std::error_code ec2;
+    if (!e.is_regular_file(ec2)) continue;
+    std::string name = e.path().filename().native();
+    for (std::string_view ext : {".jsonnet", ".yaml", ".yml", ".json"})
+      if (name.size() > ext.size() && name.ends_with(ext)) {
+        files.push_back(name);
+        break;
+      }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
                                 const std::string& work_dir) {
   SettingsResult out;
@@ -154,7 +184,7 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
       return fail("ARGOCD_APP_PARAMETERS: parameter \"" + p.name + "\" must be a map");
     if (!is_map && p.map)
       return fail("ARGOCD_APP_PARAMETERS: parameter \"" + p.name + "\" must not be a map");
-    if (p.array && p.name != "main")
+    if (p.array && p.name != "main" && p.name != "libs")
       return fail("ARGOCD_APP_PARAMETERS: parameter \"" + p.name + "\" must be a string");
   }
 
@@ -167,23 +197,37 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
     s.environment_source = l.source;
   }
 
+  // directory mode: Argo CD's Directory source, plus the policy
+  if (auto l = lookup(params, env, "directory"); l.value) {
+    auto b = parse_bool(*l.value);
+    if (!b) return fail(l.source + ": expected true or false");
+    s.directory = *b;
+  }
+  if (s.directory) {
+    // main is not used here (the UI may send its announced value back)
+    for (auto& f : directory_manifest_files(work_dir))
+      (f.ends_with(".jsonnet") ? s.main : s.manifests).push_back(std::move(f));
+  }
+
   // main: entry files
-  if (!flags.main.empty()) {
+  if (s.directory) {
+  } else if (!flags.main.empty()) {
     s.main = flags.main;
   } else if (const auto* p = params.find("main"); p && (p->array || p->string)) {
     s.main = p->array ? *p->array : split_list(*p->string);
   } else if (auto l = lookup(params, env, "main"); l.value) {
     s.main = split_list(*l.value);
   }
-  if (s.main.empty()) s.main = {"main.jsonnet"};
+  if (s.main.empty() && !s.directory) s.main = {"main.jsonnet"};
   for (const auto& m : s.main)
     if (m.empty() || fs::path(m).is_absolute())
       return fail("main: entry files are paths relative to the application directory");
 
-  // destination namespace
+  // destination namespace; an empty parameter (the announced default, sent back by the UI)
+  // means the destination namespace too
   if (flags.namespace_) {
     s.namespace_ = *flags.namespace_;
-  } else if (auto l = lookup(params, env, "namespace"); l.value) {
+  } else if (auto l = lookup(params, env, "namespace"); l.value && !l.value->empty()) {
     s.namespace_ = *l.value;
   } else if (auto v = env_get(env, "ARGOCD_APP_NAMESPACE")) {
     s.namespace_ = *v;
@@ -214,8 +258,33 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
     auto rel = wd.lexically_relative(root);
     if (rel.empty() || *rel.begin() == "..")
       return fail("the application directory is not inside the repository root");
-    for (fs::path p : {wd, wd / "lib", wd / "vendor", root / "vendor", root / "lib"}) {
+    // Tanka's order inside a Tanka project (T: its root); elsewhere the same with the repository
+    // root for T, and the app's own lib/ first. Then the `libs` parameter, like Argo CD's.
+    std::vector<fs::path> dirs;
+    s.tanka_root = find_tanka_root(work_dir, j.root);
+    if (!s.tanka_root.empty()) {
+      fs::path t(s.tanka_root);
+      dirs = {wd, t / "lib", wd / "vendor", t / "vendor"};
+    } else {
+      dirs = {wd, wd / "lib", root / "lib", wd / "vendor", root / "vendor"};
+    }
+    std::vector<std::string> libs;
+    if (const auto* p = params.find("libs"); p && (p->array || p->string))
+      libs = p->array ? *p->array : split_list(*p->string);
+    else if (auto l = lookup(params, env, "libs"); l.value)
+      libs = split_list(*l.value);
+    for (std::size_t i = 0; i < libs.size(); ++i) {
+      fs::path lib = (root / libs[i]).lexically_normal();
+      auto lib_rel = lib.lexically_relative(root);
+      if (fs::path(libs[i]).is_absolute() || lib_rel.empty() || *lib_rel.begin() == ".." ||
+          !is_dir(lib))
+        return fail("libs: entry " + std::to_string(i + 1) +
+                    " is not a directory inside the repository (paths are relative to its root)");
+      dirs.push_back(lib);
+    }
+    for (fs::path p : dirs) {
       p = p.lexically_normal();
+      if (p.native().size() > 1 && p.native().back() == '/') p = p.parent_path();
       if (is_dir(p) && std::find(j.library_paths.begin(), j.library_paths.end(), p.native()) ==
                            j.library_paths.end())
         j.library_paths.push_back(p.native());
@@ -235,14 +304,32 @@ SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,
   auto standard = [&](const char* name, const char* var) {
     j.ext_str.emplace_back(name, env_get(env, var).value_or(""));
   };
+  const std::string revision = env_get(env, "ARGOCD_APP_REVISION").value_or("");
+  auto short_revision = [&](const char* var, std::size_t n) {
+    return env_get(env, var).value_or(revision.substr(0, n));
+  };
   j.ext_str.emplace_back("environment", s.environment);  // replaced by the resolved name later
   standard("appName", "ARGOCD_APP_NAME");
   j.ext_str.emplace_back("appNamespace", s.namespace_);
-  standard("revision", "ARGOCD_APP_REVISION");
+  standard("appProject", "ARGOCD_APP_PROJECT_NAME");
+  standard("repoURL", "ARGOCD_APP_SOURCE_REPO_URL");
+  standard("sourcePath", "ARGOCD_APP_SOURCE_PATH");
+  standard("targetRevision", "ARGOCD_APP_SOURCE_TARGET_REVISION");
+  j.ext_str.emplace_back("revision", revision);
+  j.ext_str.emplace_back("revisionShort", short_revision("ARGOCD_APP_REVISION_SHORT", 7));
+  j.ext_str.emplace_back("revisionShort8", short_revision("ARGOCD_APP_REVISION_SHORT_8", 8));
   standard("kubeVersion", "KUBE_VERSION");
   standard("kubeApiVersions", "KUBE_API_VERSIONS");
   j.ext_str.insert(j.ext_str.end(), user_ext_str.begin(), user_ext_str.end());
-  j.ext_code = user_ext_code;
+  // The plugin env as one object: names verbatim, values as strings (JSON is jsonnet code).
+  nlohmann::json plugin_env = nlohmann::json::object();
+  constexpr std::string_view kPrefix = "ARGOCD_ENV_";
+  for (const auto& [k, v] : env)
+    if (k.size() > kPrefix.size() && k.starts_with(kPrefix))
+      plugin_env[k.substr(kPrefix.size())] = v;
+  j.ext_code.emplace_back("argocdEnv", plugin_env.dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace));
+  j.ext_code.insert(j.ext_code.end(), user_ext_code.begin(), user_ext_code.end());
   return out;
 }
 

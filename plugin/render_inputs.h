@@ -31,7 +31,10 @@ struct RenderSettings {
   std::string environment;         ///< as asked ("" = the policy's default)
   std::string environment_source;  ///< "--environment", "parameter environment", ...
   std::vector<std::string> main;   ///< entry files, relative to the app directory
+  bool directory = false;          ///< every manifest file, as Argo CD's Directory source
+  std::vector<std::string> manifests;  ///< directory mode: the .yaml/.yml/.json files, sorted
   std::string namespace_;          ///< destination namespace for objects lacking one ("" = none)
+  std::string tanka_root;          ///< the Tanka project root, "" when the app is not in one
   bool allow_empty = false;
   JsonnetInputs jsonnet;           ///< root, work_dir, library path, ext vars and TLAs
 };
@@ -41,17 +44,31 @@ struct SettingsResult {
   std::string error;  ///< one line; never quotes a parameter or environment value
 };
 
-/// The ext vars every program can read, in this order.
-inline const char* const kStandardExtVars[] = {"environment", "appName",     "appNamespace",
-                                               "revision",    "kubeVersion", "kubeApiVersions"};
+/// The ext vars every program can read, in this order: strings from Argo CD's build environment
+/// (empty when it does not set one), and `argocdEnv`, an object of the Application's plugin env
+/// (ARGOCD_ENV_<NAME> as NAME: value).
+inline const char* const kStandardExtVars[] = {
+    "environment",    "appName",        "appNamespace",   "appProject",  "repoURL",
+    "sourcePath",     "targetRevision", "revision",       "revisionShort", "revisionShort8",
+    "kubeVersion",    "kubeApiVersions", "argocdEnv"};
 
 /// Names of the Argo CD parameters render understands.
-inline const char* const kParameterNames[] = {"environment", "main",     "namespace", "allow-empty",
-                                              "tla-str",     "tla-code", "ext-str",   "ext-code"};
+inline const char* const kParameterNames[] = {"environment", "main",     "directory",
+                                              "namespace",   "allow-empty", "libs",
+                                              "tla-str",     "tla-code", "ext-str", "ext-code"};
 
 /// Finds the repository root for `work_dir`: the nearest ancestor holding .git, else the directory
 /// ARGOCD_APP_SOURCE_PATH says the app sits in, else `work_dir` itself. Paths are canonical.
 std::string find_repository_root(const std::string& work_dir, const Environ& env);
+
+/// The Tanka project root of `work_dir`, as Tanka finds it: the nearest ancestor holding
+/// tkrc.yaml, else the nearest holding jsonnetfile.json; searched no higher than `repo_root`.
+/// "" when there is none.
+std::string find_tanka_root(const std::string& work_dir, const std::string& repo_root);
+
+/// The files Argo CD's Directory source renders from `work_dir` (not recursing): regular files
+/// named *.jsonnet, *.yaml, *.yml or *.json, sorted by name as Go's filepath.Walk visits them.
+std::vector<std::string> directory_manifest_files(const std::string& work_dir);
 
 /// Resolves everything but the policy. `work_dir` is the canonical current directory.
 SettingsResult resolve_settings(const RenderFlags& flags, const Environ& env,

@@ -66,38 +66,68 @@ bool is_field_name(const std::string& k) {
                      [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
-void walk(const json& v, const std::string& file, const std::string& path,
-          std::vector<RenderedObject>& out, std::vector<std::string>& errors) {
+struct Walk {
+  const std::string& file;
+  std::vector<RenderedObject>& out;
+  std::vector<std::string>& errors;
+  std::vector<std::string> environments;  ///< paths of inline Tanka environments met
+};
+
+void walk(const json& v, const std::string& path, Walk& w);
+
+/// An inline Tanka environment (what `tk env` writes into main.jsonnet): its `data` is walked
+/// as Tanka does, and its spec.namespace is the default namespace of what it holds.
+void walk_environment(const json& env, const std::string& path, Walk& w) {
+  w.environments.push_back(path.empty() ? "(top level)" : path);
+  const std::size_t first = w.out.size();
+  if (auto data = env.find("data"); data != env.end())
+    walk(*data, path + ".data", w);
+  std::string ns;
+  if (auto p = env.find("spec"); p != env.end() && p->is_object())
+    if (auto n = p->find("namespace"); n != p->end() && n->is_string()) ns = n->get<std::string>();
+  if (ns.empty()) return;
+  for (std::size_t i = first; i < w.out.size(); ++i) {
+    json& o = w.out[i].object;
+    if (is_cluster_scoped(o.value("kind", ""))) continue;
+    if (!o.contains("metadata") || !o["metadata"].is_object()) continue;
+    auto m = o["metadata"].find("namespace");
+    if (m == o["metadata"].end() || !m->is_string() || m->get_ref<const std::string&>().empty())
+      o["metadata"]["namespace"] = ns;
+  }
+}
+
+void walk(const json& v, const std::string& path, Walk& w) {
   const std::string shown = path.empty() ? "(top level)" : path;
   if (v.is_null()) return;
   if (v.is_array()) {
-    for (std::size_t i = 0; i < v.size(); ++i)
-      walk(v[i], file, path + "[" + std::to_string(i) + "]", out, errors);
+    for (std::size_t i = 0; i < v.size(); ++i) walk(v[i], path + "[" + std::to_string(i) + "]", w);
     return;
   }
   if (!v.is_object()) {
-    errors.push_back(file + ": " + shown + ": found " + type_name(v) +
-                     " where a Kubernetes object (apiVersion, kind) or a collection of them was "
-                     "expected");
+    w.errors.push_back(w.file + ": " + shown + ": found " + type_name(v) +
+                       " where a Kubernetes object (apiVersion, kind) or a collection of them was "
+                       "expected");
     return;
   }
   auto api = v.find("apiVersion");
   auto kind = v.find("kind");
   if (api != v.end() && kind != v.end() && api->is_string() && kind->is_string()) {
     const std::string k = kind->get<std::string>();
+    if (k == "Environment" && api->get_ref<const std::string&>() == "tanka.dev/v1alpha1")
+      return walk_environment(v, path, w);
     auto items = v.find("items");
     if (k.size() >= 4 && k.compare(k.size() - 4, 4, "List") == 0 && items != v.end() &&
         (items->is_array() || items->is_null())) {
       if (items->is_array())
         for (std::size_t i = 0; i < items->size(); ++i)
-          walk((*items)[i], file, path + ".items[" + std::to_string(i) + "]", out, errors);
+          walk((*items)[i], path + ".items[" + std::to_string(i) + "]", w);
       return;
     }
-    out.push_back({v, file + " " + (path.empty() ? "." : path), ""});
+    w.out.push_back({v, w.file + " " + (path.empty() ? "." : path), ""});
     return;
   }
   for (const auto& [key, child] : v.items())
-    walk(child, file, path + (is_field_name(key) ? "." + key : "[\"" + key + "\"]"), out, errors);
+    walk(child, path + (is_field_name(key) ? "." + key : "[\"" + key + "\"]"), w);
 }
 
 std::string group_of(const json& o) {
@@ -122,7 +152,16 @@ std::string display(const json& o) {
 
 void walk_manifests(const json& value, const std::string& file, std::vector<RenderedObject>& out,
                     std::vector<std::string>& errors) {
-  walk(value, file, "", out, errors);
+  Walk w{file, out, errors, {}};
+  walk(value, "", w);
+  if (w.environments.size() > 1) {
+    std::string list;
+    for (const auto& e : w.environments) list += (list.empty() ? "" : ", ") + e;
+    errors.push_back(file + ": " + std::to_string(w.environments.size()) +
+                     " inline Tanka environments (" + list +
+                     "); an Argo CD application renders one: give each environment its own "
+                     "entry file (parameter main) and Application");
+  }
 }
 
 bool is_cluster_scoped(std::string_view kind) { return kClusterScoped.count(kind) > 0; }
@@ -198,14 +237,39 @@ PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& obj
     }
     objects[i].object = std::move(fixed.objects[i]);
   }
+  report.object_warnings.resize(objects.size());
   for (const auto& [i, f] : fixed.findings) {
     std::string line = objects[i].source + ": " + f.message;
-    if (is_blocking(f))
+    if (is_blocking(f)) {
       report.blocking.push_back(line);
-    else if (is_warning(f))
+    } else if (is_warning(f)) {
       report.warnings.push_back(line);
+      std::string& text = report.object_warnings[i];
+      text += (text.empty() ? "" : "\n") + f.message;
+      if (!f.exemption.empty()) text += " (exempted: " + f.exemption + ")";
+    }
   }
   return report;
+}
+
+void annotate_warnings(const PolicyReport& report, std::vector<RenderedObject>& objects) {
+  const std::vector<std::string>& text = report.object_warnings;
+  const std::string key(kWarningsAnnotation);
+  for (std::size_t i = 0; i < objects.size() && i < text.size(); ++i) {
+    json& meta = objects[i].object["metadata"];
+    if (!meta.is_object()) continue;
+    auto annotations = meta.find("annotations");
+    if (text[i].empty()) {
+      if (annotations != meta.end() && annotations->is_object()) {
+        annotations->erase(key);
+        if (annotations->empty()) meta.erase("annotations");
+      }
+      continue;
+    }
+    if (annotations == meta.end() || !annotations->is_object())
+      meta["annotations"] = json::object();
+    meta["annotations"][key] = text[i];
+  }
 }
 
 std::string redact(std::string text, const std::vector<std::string>& secrets) {

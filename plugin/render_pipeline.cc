@@ -1,9 +1,11 @@
 #include "plugin/render_pipeline.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "plugin/manifest_io.h"
 #include "plugin/render_output.h"
 #include "policies/engine.h"
 
@@ -59,6 +61,46 @@ std::string resolve_render_environment(const Policy& policy, RenderSettings& set
   return env;
 }
 
+namespace {
+
+/// Directory mode's .yaml/.yml/.json files, read as Argo CD reads them, each file's objects in
+/// `parts`. Files may not lead out of the repository (symlinks), and count toward --max-output.
+void read_plain_manifests(const RenderSettings& settings, const JsonnetLimits& limits,
+                          std::vector<std::pair<std::string, std::vector<RenderedObject>>>& parts,
+                          std::vector<std::string>& errors) {
+  namespace fs = std::filesystem;
+  std::size_t total = 0;
+  const fs::path root(settings.jsonnet.root);
+  for (const auto& file : settings.manifests) {
+    std::error_code ec;
+    fs::path real = fs::canonical(fs::path(settings.jsonnet.work_dir) / file, ec);
+    auto rel = real.lexically_relative(root);
+    if (ec || rel.empty() || *rel.begin() == "..") {
+      errors.push_back(file + ": leads outside the repository");
+      continue;
+    }
+    std::ifstream f(real, std::ios::binary);
+    std::ostringstream text;
+    text << f.rdbuf();
+    total += text.str().size();
+    if (!f || total > limits.max_output) {
+      errors.push_back(!f ? file + ": cannot be read"
+                          : "haguard render: the manifest files are over the bound of " +
+                                std::to_string(limits.max_output) + " bytes (--max-output)");
+      return;
+    }
+    ReadResult read = read_manifests(text.str(), file);
+    for (const auto& e : read.errors) errors.push_back(e.describe());
+    auto& list = parts.emplace_back(file, std::vector<RenderedObject>{}).second;
+    for (auto& d : read.documents)
+      list.push_back({std::move(d.object), file + " document " + std::to_string(d.index + 1) +
+                                               " (line " + std::to_string(d.line) + ")",
+                      ""});
+  }
+}
+
+}  // namespace
+
 RenderResult render(const RenderSettings& settings, const std::string& environment,
                     const Policy& policy, const JsonnetLimits& limits) {
   RenderResult r;
@@ -72,25 +114,36 @@ RenderResult render(const RenderSettings& settings, const std::string& environme
           std::end(kStandardExtVars))
         secrets.push_back(v);
 
-  JsonnetRun run = evaluate_jsonnet(settings.main, in, limits);
-  if (!run.failure.empty()) {
-    r.errors.push_back("haguard render: " + run.failure);
-    return r;
-  }
-  std::vector<RenderedObject> objects;
-  for (const auto& res : run.results) {
-    if (!res.ok) {
-      r.errors.push_back(redact(res.error, secrets));
-      continue;
+  // Each file's objects: in the order given, or by file name in directory mode (Argo CD's).
+  std::vector<std::pair<std::string, std::vector<RenderedObject>>> parts;
+  if (!settings.main.empty()) {
+    JsonnetRun run = evaluate_jsonnet(settings.main, in, limits);
+    if (!run.failure.empty()) {
+      r.errors.push_back("haguard render: " + run.failure);
+      return r;
     }
-    json value = json::parse(res.output, nullptr, false);
-    if (value.is_discarded()) {
-      r.errors.push_back(res.file + ": the jsonnet VM produced invalid JSON");
-      continue;
+    for (const auto& res : run.results) {
+      if (!res.ok) {
+        r.errors.push_back(redact(res.error, secrets));
+        continue;
+      }
+      json value = json::parse(res.output, nullptr, false);
+      if (value.is_discarded()) {
+        r.errors.push_back(res.file + ": the jsonnet VM produced invalid JSON");
+        continue;
+      }
+      auto& list = parts.emplace_back(res.file, std::vector<RenderedObject>{}).second;
+      walk_manifests(value, res.file, list, r.errors);
     }
-    walk_manifests(value, res.file, objects, r.errors);
   }
+  read_plain_manifests(settings, limits, parts, r.errors);
   if (!r.errors.empty()) return r;
+  if (settings.directory)
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<RenderedObject> objects;
+  for (auto& [file, list] : parts)
+    for (auto& o : list) objects.push_back(std::move(o));
 
   set_default_namespace(objects, settings.namespace_);
   r.errors = check_identity(objects);
@@ -113,6 +166,7 @@ RenderResult render(const RenderSettings& settings, const std::string& environme
     for (auto& b : report.blocking) r.errors.push_back("  " + b);
     return r;
   }
+  annotate_warnings(report, objects);
   for (auto& o : objects) r.objects.push_back(std::move(o.object));
   return r;
 }

@@ -23,6 +23,18 @@ local typeIs(v, t) = std.primitiveEquals(std.type(v), t);
 local max(a, b) = if a > b then a else b;
 local get(o, f, default) = if std.objectHasEx(o, f, false) then o[f] else default;
 local toString(v) = if typeIs(v, 'string') then v else '' + v;
+// `opts` unchanged when every field is one of `known` ({name: true}); else an error naming the
+// helper and each unknown option, so a misspelt option never vanishes into a "clean" render.
+local checkOptions(what, opts, known) =
+  // Builtins only on the path every call takes (the C++ VM runs std.filter and comprehensions
+  // as jsonnet): no unknown option exactly when merging adds no field to `known`.
+  if eq(std.length(fields(known + opts)), std.length(fields(known))) then opts
+  else
+    local unknown = std.filter(function(k) !has(known, k), fields(opts));
+    error 'haguard.libsonnet ' + what + ': unknown option'
+             + (if std.length(unknown) > 1 then 's ' else ' ')
+             + std.join(', ', ['"' + k + '"' for k in unknown])
+             + ' (known: ' + std.join(', ', fields(known)) + ')';
 {
   // --- settings a program can read -------------------------------------------------------------
   // Ext vars set by `haguard render` (empty strings when run elsewhere with -V).
@@ -49,7 +61,11 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
   // A container with the `http` port and TCP probes on it. `opts`:
   //   port (8080), env ({NAME: value} or a list of EnvVar), envFrom ([]), resources,
   //   command, args, probePath (an HTTP GET path instead of TCP), startupSeconds (0: no probe).
-  container(name, image, opts={}):: (
+  container(name, image, opts={})::
+    $.containerOf(name, image, checkOptions('container("' + name + '")', opts, $.containerOptions)),
+
+  // container() once its options are known to be valid (deployment() checked them already).
+  containerOf(name, image, opts):: (
     local o = { port: 8080, env: {}, envFrom: [], resources: $.defaultResources, probePath: null,
                 startupSeconds: 0 } + opts;
     local handler = if eq(o.probePath, null)
@@ -104,13 +120,22 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
   // The deployment() opts that go on to container().
   containerOptions:: { port: true, env: true, envFrom: true, resources: true, command: true, args: true,
                        probePath: true, startupSeconds: true },
+  // deployment()'s opts: its own, then those it passes on to container() (spelt out rather than
+  // merged: each deployment() reads it).
+  deploymentOptions:: { replicas: true, component: true, labels: true, annotations: true,
+                        podAnnotations: true, containers: true, serviceAccountName: true,
+                        port: true, env: true, envFrom: true, resources: true, command: true,
+                        args: true, probePath: true, startupSeconds: true },
 
   // --- workloads -------------------------------------------------------------------------------
-  // An HA Deployment. `opts`: replicas (2), component, labels (extra), annotations,
+  // An HA Deployment. `opts`: replicas (2; null leaves spec.replicas out, as Argo CD advises
+  // when an HPA scales the workload: see hpaFor), component, labels (extra), annotations,
   // podAnnotations, containers (extra containers), serviceAccountName, plus container() opts.
+  // An unknown option is an error.
   deployment(name, image, opts={}):: (
     local o = { replicas: 2, component: name, labels: {}, annotations: {}, podAnnotations: {},
-                containers: [] } + opts;
+                containers: [] }
+              + checkOptions('deployment("' + name + '")', opts, $.deploymentOptions);
     local selector = $.selectorLabels(name, o.component);
     local labels = selector + o.labels;
     // An object lookup, not std.member: the C++ VM runs std.member in jsonnet (std.count over a
@@ -120,7 +145,7 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
       for k in fields(opts)
       if has($.containerOptions, k)
     };
-    {
+    local workload = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: {
@@ -138,14 +163,17 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
             [if std.length(o.podAnnotations) > 0 then 'annotations']: o.podAnnotations,
           },
           spec: {
-            containers: [$.container(name, image, containerOpts)] + o.containers,
+            containers: [$.containerOf(name, image, containerOpts)] + o.containers,
             affinity: $.softAntiAffinity(selector),
             topologySpreadConstraints: $.zoneSpread(selector),
             [if has(o, 'serviceAccountName') then 'serviceAccountName']: o.serviceAccountName,
           },
         },
       },
-    }
+    };
+    // replicas: null hides the field (a computed field name on every Deployment costs more in
+    // the C++ VM than this merge on the few that ask for it).
+    if eq(o.replicas, null) then workload + { spec+: { replicas:: null } } else workload
   ),
 
   // The DALP dApp: an HA Deployment labelled as the policy's `dapp` workload.
@@ -179,14 +207,18 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
     },
   },
 
-  // An HPA that never drops below the HA minimum.
+  // An HPA that never drops below the HA minimum, in the workload's namespace, scaling it
+  // whatever its kind. Give the workload `replicas: null` so that Argo CD does not fight the HPA.
   hpaFor(workload, maxReplicas, cpuPercent=70):: {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name: workload.metadata.name, labels: workload.metadata.labels },
+    metadata: { name: workload.metadata.name, labels: get(workload.metadata, 'labels', {}) }
+              + (if has(workload.metadata, 'namespace')
+                 then { namespace: workload.metadata.namespace } else {}),
     spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: workload.metadata.name },
-      minReplicas: max(2, workload.spec.replicas),
+      scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind,
+                        name: workload.metadata.name },
+      minReplicas: max(2, get(workload.spec, 'replicas', 2)),
       maxReplicas: maxReplicas,
       metrics: [{ type: 'Resource',
                   resource: { name: 'cpu', target: { type: 'Utilization',
@@ -194,9 +226,14 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
     },
   },
 
-  // An Ingress routing `host` paths to Services: routes = [{path: '/', service: 'dapp', port: 'http'}].
+  // An Ingress routing `host` paths to Services: routes = [{path: '/', service: 'dapp', port: 80}];
+  // a route's port is a Service port name (string) or number, `http` when left out.
+  // `opts`: className, tlsSecret, annotations. Unknown options and route fields are errors.
   ingress(name, host, routes, opts={}):: (
-    local o = { className: null, tlsSecret: null, annotations: {} } + opts;
+    local what = 'ingress("' + name + '")';
+    local o = { className: null, tlsSecret: null, annotations: {} }
+              + checkOptions(what, opts, { className: true, tlsSecret: true, annotations: true });
+    local servicePort(p) = if typeIs(p, 'number') then { number: p } else { name: p };
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
@@ -205,11 +242,16 @@ local toString(v) = if typeIs(v, 'string') then v else '' + v;
       spec: {
         rules: [{
           host: host,
-          http: { paths: [{
-            path: r.path,
-            pathType: 'Prefix',
-            backend: { service: { name: r.service, port: { name: $.httpPortName } } },
-          } for r in routes] },
+          http: { paths: [
+            local route = checkOptions(what + ' route', r, { path: true, service: true, port: true });
+            {
+              path: route.path,
+              pathType: 'Prefix',
+              backend: { service: { name: route.service,
+                                    port: servicePort(get(route, 'port', $.httpPortName)) } },
+            }
+            for r in routes
+          ] },
         }],
       } + (if !eq(o.className, null) then { ingressClassName: o.className } else {})
         + (if !eq(o.tlsSecret, null) then { tls: [{ hosts: [host], secretName: o.tlsSecret }] } else {}),

@@ -74,6 +74,36 @@ TEST_F(ArgoCdSidecar, RunsArgocdCmpServerAsUid999) {
   EXPECT_EQ(containers_["argocd-repo-server"]->value("image", ""), "quay.io/argoproj/argocd:latest");
 }
 
+/// A memory quantity in MiB ("512Mi", "2Gi", "1G", plain bytes); -1 when not understood.
+double quantity_mib(const std::string& q) {
+  static const std::map<std::string, double> kUnits = {
+      {"Ki", 1.0 / 1024}, {"Mi", 1}, {"Gi", 1024}, {"Ti", 1024 * 1024}, {"k", 1e3 / 1048576},
+      {"M", 1e6 / 1048576}, {"G", 1e9 / 1048576}, {"", 1.0 / 1048576}};
+  std::size_t end = q.find_first_not_of("0123456789.");
+  if (end == 0) return -1;
+  auto unit = kUnits.find(end == std::string::npos ? "" : q.substr(end));
+  if (unit == kUnits.end()) return -1;
+  return std::stod(q.substr(0, end)) * unit->second;
+}
+
+TEST_F(ArgoCdSidecar, MemoryLimitLeavesRoomAboveTheJsonnetBound) {
+  // The evaluation's --max-memory must trip before the container's limit, which also holds
+  // haguard's parent (~0.5 GiB measured at the 64 MiB output bound) and argocd-cmp-server.
+  std::string bound = "4096";  // haguard render's default
+  for (const json& e : sidecar_->value("env", json::array()))
+    if (e.value("name", "") == "HAGUARD_MAX_MEMORY") bound = e.value("value", "");
+  ASSERT_TRUE(sidecar_->contains("/resources/limits/memory"_json_pointer));
+  const json& memory = sidecar_->at("/resources/limits/memory"_json_pointer);
+  double limit = quantity_mib(memory.get<std::string>());
+  ASSERT_GT(limit, 0);
+  const double max_memory = std::stod(bound);
+  ASSERT_GT(max_memory, 0) << "HAGUARD_MAX_MEMORY=0 leaves the evaluation unbounded";
+  EXPECT_GE(limit, max_memory + 640) << "memory limit " << limit << " MiB, --max-memory "
+                                     << max_memory << " MiB";
+  // The bound is still large enough for real apps (the example needs ~100 MiB).
+  EXPECT_GE(max_memory, 1024);
+}
+
 TEST_F(ArgoCdSidecar, SharesVarFilesAndPluginsWithTheRepoServer) {
   // argocd-cmp-server comes from copyutil through var-files; the socket goes in plugins.
   ASSERT_TRUE(mounts_.count("/var/run/argocd"));

@@ -1,7 +1,9 @@
 // `haguard render` run as argocd-cmp-server runs it: fresh repo copy, cwd at the app path, the
 // contract's environment, no shell; stdout read the way Argo CD reads it.
 
+#include <glob.h>
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -501,6 +503,52 @@ TEST_F(RenderCmp, ParallelFilesEachInTheirOwnVm) {
   ASSERT_EQ(objects.size(), 8u);
   for (int i = 0; i < 8; ++i)
     EXPECT_EQ(objects[static_cast<std::size_t>(i)]["metadata"]["name"], "part" + std::to_string(i));
+}
+
+TEST_F(RenderCmp, MemoryBoundTripsWithAMessage) {
+  if (HAGUARD_SANITIZED) GTEST_SKIP() << "AddressSanitizer reserves address space: no RLIMIT_AS";
+  repo_.write(kApp + "/main.jsonnet",
+              "local a = std.makeArray(20000000, function(i) 'x' + i);\n"
+              "{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' },\n"
+              "  data: { n: std.toString(std.length(std.join(',', a))) } }\n");
+  // The sidecar's setting, as manifests/argocd gives it (operators only: not a parameter).
+  auto r = render(nullptr, {{"HAGUARD_MAX_MEMORY", "256"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("ran out of memory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("256 MiB"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+/// argocd-cmp-server's discovery by `discover.fileName`: filepath.Glob of the pattern joined to
+/// the app directory; any match claims the app.
+bool discovery_claims(const std::string& app_dir) {
+  YAML::Node spec = YAML::LoadFile(std::string(HAGUARD_SOURCE_DIR) + "/plugin/plugin.yaml");
+  YAML::Node discover = spec["spec"]["discover"];
+  EXPECT_TRUE(discover && discover["fileName"]) << "discovery must be by a marker file";
+  EXPECT_FALSE(discover["find"]) << "a find rule could claim apps without a marker";
+  std::string pattern =
+      (std::filesystem::path(app_dir) / discover["fileName"].as<std::string>()).lexically_normal();
+  glob_t g{};
+  int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
+  bool matched = rc == 0 && g.gl_pathc > 0;
+  ::globfree(&g);
+  return matched;
+}
+
+TEST_F(RenderCmp, DiscoveryClaimsOnlyAppsWithTheMarker) {
+  // A Directory app as Argo CD renders it today: jsonnet beside plain manifests. Installing the
+  // sidecar must not take it over.
+  repo_.write("apps/plain/main.jsonnet",
+              "{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }");
+  repo_.write("apps/plain/sealed-secret.yaml",
+              "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n");
+  repo_.write("apps/plain/lib/main.jsonnet", "{}");
+  EXPECT_FALSE(discovery_claims(repo_.root() + "/apps/plain"));
+  EXPECT_FALSE(discovery_claims(repo_.root()));
+  // The marker is the opt-in; the shipped example carries it.
+  repo_.write("apps/plain/.haguard", "");
+  EXPECT_TRUE(discovery_claims(repo_.root() + "/apps/plain"));
+  EXPECT_TRUE(discovery_claims(repo_.root() + "/" + kApp));
 }
 
 }  // namespace

@@ -45,12 +45,25 @@ class FakeRepo {
   std::string tmp_, root_;
 };
 
-/// Parses `haguard render` stdout as Argo CD does. Fails the current test on a malformed stream.
+/// The Go tool that decodes a stream as Argo CD does (tests/tools/argocd_yaml_decode), or "" when
+/// the build has none.
+std::string argocd_decoder();
+
+/// Runs that tool on `stream`: Argo CD's two decoding stages, or with `first_stage_only` the
+/// YAML-to-JSON split alone (as kubectl reads a file). out is a JSON array of the objects.
+ProcResult decode_as_argocd(const std::string& stream, bool first_stage_only);
+
+/// Parses `haguard render` stdout as Argo CD does (through argocd_decoder() when the build has
+/// it). Fails the current test on a stream Argo CD would refuse.
 std::vector<json> parse_argocd_stream(const std::string& out);
 
 /// The environment argocd-cmp-server gives `generate` for an app at `app_path` in the repo.
 std::map<std::string, std::string> cmp_environment(const std::string& app_path,
                                                    const json& parameters = nullptr);
+
+/// The environment the repo-server gives the dynamic parameters command (populatePluginAppDetails):
+/// no destination namespace, no revision, no Kubernetes version; plugin env added by the caller.
+std::map<std::string, std::string> cmp_parameters_environment(const std::string& app_path);
 
 std::vector<std::string> to_env_list(const std::map<std::string, std::string>& env);
 

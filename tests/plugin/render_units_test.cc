@@ -76,6 +76,51 @@ TEST(RenderSettings, StandardExtVarsAndReservedNames) {
   EXPECT_NE(resolve_settings({}, env, wd).error.find("reserved"), std::string::npos);
 }
 
+TEST(RenderSettings, LibraryPathsTankaOrderElseRepositoryAndLibs) {
+  test::FakeRepo repo;
+  for (const char* d : {"apps/x/lib/", "apps/x/vendor/", "lib/", "vendor/", "shared/j/",
+                        "tk/lib/", "tk/vendor/", "tk/env/vendor/"})
+    repo.write(std::string(d) + "keep", "");
+  repo.write("apps/x/main.jsonnet", "{}");
+  repo.write("tk/env/main.jsonnet", "{}");
+  const std::string r = repo.root();
+  auto paths = [&](const std::string& app, const Environ& env = {}) {
+    return resolve_settings({}, env, r + "/" + app).settings.jsonnet.library_paths;
+  };
+  // No Tanka project: the app, its lib/, the repository's lib/, the app's vendor/, the
+  // repository's vendor/.
+  EXPECT_EQ(paths("apps/x"), (std::vector<std::string>{r + "/apps/x", r + "/apps/x/lib",
+                                                       r + "/lib", r + "/apps/x/vendor",
+                                                       r + "/vendor"}));
+  // A Tanka project root (jsonnetfile.json) below the repository root: Tanka's order.
+  repo.write("tk/jsonnetfile.json", "{}");
+  EXPECT_EQ(find_tanka_root(r + "/tk/env", r), r + "/tk");
+  EXPECT_EQ(find_tanka_root(r + "/apps/x", r), "");
+  EXPECT_EQ(paths("tk/env"), (std::vector<std::string>{r + "/tk/env", r + "/tk/lib",
+                                                       r + "/tk/env/vendor", r + "/tk/vendor"}));
+  // libs: repository-relative, after the rest; a path leaving the repository is an error.
+  Environ env = {{"ARGOCD_APP_PARAMETERS", R"([{"name":"libs","array":["shared/j"]}])"}};
+  EXPECT_EQ(paths("tk/env", env).back(), r + "/shared/j");
+  env["ARGOCD_APP_PARAMETERS"] = R"([{"name":"libs","array":["../x"]}])";
+  EXPECT_NE(resolve_settings({}, env, r + "/tk/env").error.find("libs: entry 1"),
+            std::string::npos);
+  // The Tanka root is never searched above the repository root.
+  EXPECT_EQ(find_tanka_root(r + "/apps/x", r + "/apps"), "");
+}
+
+TEST(RenderSettings, PluginEnvObjectAndEmptyNamespaceParameter) {
+  test::FakeRepo repo;
+  repo.write("apps/x/main.jsonnet", "{}");
+  Environ env = {{"ARGOCD_APP_NAMESPACE", "dest"}, {"ARGOCD_ENV_A", "1"},
+                 {"ARGOCD_ENV_b_c", "x\"y"}, {"ARGOCD_ENV_", "nameless"},
+                 {"HAGUARD_A", "not plugin env"},
+                 {"ARGOCD_APP_PARAMETERS", R"([{"name":"namespace","string":""}])"}};
+  auto s = resolve_settings({}, env, repo.root() + "/apps/x").settings;
+  EXPECT_EQ(s.namespace_, "dest");
+  std::map<std::string, std::string> code(s.jsonnet.ext_code.begin(), s.jsonnet.ext_code.end());
+  EXPECT_EQ(json::parse(code["argocdEnv"]), json({{"A", "1"}, {"b_c", "x\"y"}}));
+}
+
 TEST(RepositoryRoot, GitDirElseSourcePathElseWorkDir) {
   test::FakeRepo repo;
   repo.write("apps/x/main.jsonnet", "{}");
