@@ -11,13 +11,21 @@ serving_the_file() { [ "$(served_serial)" = "$(file_serial)" ]; }
 
 scenario_7() {
   namespace s7 production
+  # kube-apiserver keeps its connections to a webhook alive, and one opened before a rotation
+  # never sees the new certificate. Closing idle connections after 1 s (the loop pauses 1.5 s
+  # between applies) makes every apply handshake anew.
+  "$e2e_here/cluster" webhook stop
+  HAGUARD_HEADER_TIMEOUT=1 "$e2e_here/cluster" webhook start
+  trap '"$e2e_here/cluster" webhook stop; "$e2e_here/cluster" webhook start' EXIT
   as app-developer apply -n s7 -f "$e2e_manifests/dapp-compliant.yaml"
   expect_ok "kubectl apply"
-  local applies=60 results="$e2e_dir/run/s7-results" first
+  local applies=24 results="$e2e_dir/run/s7-results" first
   first="$(served_serial)"
   # Each apply changes an annotation: a real UPDATE that both webhooks judge.
   (
+    set +e
     for i in $(seq "$applies"); do
+      sleep 1.5
       sed "s/^  labels: {app.kubernetes.io\/name: dapp}$/&\n  annotations: {e2e\/apply: \"$i\"}/" \
         "$e2e_manifests/dapp-compliant.yaml" |
         "$e2e_bin/kubectl" --kubeconfig "$e2e_dir/kubeconfig" --context app-developer apply -n s7 -f - \
@@ -27,7 +35,7 @@ scenario_7() {
   ) > "$results" &
   local loop=$!
   for rotation in 1 2; do
-    sleep 2
+    sleep 10
     "$e2e_here/cluster" webhook rotate-cert
     eventually 10 "rotation $rotation: new connections get the new certificate" serving_the_file
     echo "  serving $(served_serial)"
