@@ -1,4 +1,4 @@
-title_1="production: a 1-replica dApp without probes is fixed, with a warning"
+title_1="production: a 1-replica dApp without probes is fixed and warned"
 
 scenario_1() {
   namespace s1 production

@@ -1,4 +1,4 @@
-title_5="HPA: an HPA-managed dApp settles as the HPA says; minReplicas 1 denied"
+title_5="HPA: a managed dApp settles as the HPA says; minReplicas 1 denied"
 
 scenario_5() {
   on_timeout() { show_workloads s5; }

@@ -1,4 +1,4 @@
-title_6="webhook stopped: production fails closed, others open, kube-system never"
+title_6="webhook down: production closed, others open, kube-system unjudged"
 
 # create NS NAME: kubectl create of the plain dApp under another name (rc, out, err as run).
 create_dapp() {

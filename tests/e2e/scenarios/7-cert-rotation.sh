@@ -1,4 +1,4 @@
-title_7="certificate rotated twice during a loop of kubectl apply: none fails"
+title_7="certificate rotated twice under a kubectl apply loop: none fails"
 
 # The serial of the certificate haguard-webhook presents on a new connection.
 served_serial() {

@@ -1,4 +1,4 @@
-title_9="kubectl apply --dry-run=server is judged exactly like the real apply"
+title_9="kubectl apply --dry-run=server is judged like the real apply"
 
 # twice NS ARGS...: kubectl ARGS as app-developer with --dry-run=server, then for real; leaves
 # the dry run's results in dry_rc, dry_out, dry_err and the real one's in rc, out, err.
