@@ -1,4 +1,4 @@
-title_5="HPA: a managed dApp settles as the HPA says; minReplicas 1 raised to 2"
+title_5="HPA: a managed dApp settles as the HPA says; minReplicas 1 -> 2"
 
 scenario_5() {
   on_timeout() { show_workloads s5; }
