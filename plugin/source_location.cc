@@ -15,6 +15,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include "policies/yaml_events.h"
+
 namespace haguard::plugin {
 
 namespace {
@@ -145,23 +147,6 @@ class PointerWalker : public YAML::EventHandler {
   std::string pointer_;
 };
 
-/// Consumes a document that no query is about.
-class SkipDocument : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
 /// Line and code-point column of byte `offset` in `text`.
 SourcePosition position_at(std::string_view text, std::size_t offset, int line) {
   offset = std::min(offset, text.size());
@@ -195,7 +180,7 @@ std::vector<SourcePosition> locate(std::string_view text, const std::vector<Loca
     try {
       std::istringstream in{std::string(text.substr(begin, end - begin))};
       YAML::Parser parser(in);
-      SkipDocument skip;
+      IgnoringEventHandler skip;  // a document no query is about
       for (std::size_t k = 0; k < document; ++k)
         if (!parser.HandleNextDocument(skip)) break;
       PointerWalker walker(targets, marks);
