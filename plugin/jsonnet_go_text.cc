@@ -96,88 +96,46 @@ void append_utf8(std::string& out, std::uint32_t c) {
   }
 }
 
-/// Decodes one UTF-8 sequence at s[i]; U+FFFD for a malformed one (as Go's range loop does).
 
-/// Go's encoding/json string form (SetEscapeHTML(false), Go >= 1.22): what manifestJsonEx writes.
+namespace {
 
-void append_go_json_string(std::string& out, std::string_view s) {
+/// A quoted string with the short escapes both writers share; any other code point for which
+/// `as_hex` holds is written \uXXXX.
+template <typename AsHex>
+void append_quoted(std::string& out, std::string_view s, AsHex as_hex) {
   out.push_back('"');
   for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t c = next_rune(s, i);
+    const std::uint32_t c = next_rune(s, i);
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20 || c == 0x2028 || c == 0x2029)
-          append_hex4(out, c);
-        else
-          append_utf8(out, c);
+        if (as_hex(c)) append_hex4(out, c);
+        else append_utf8(out, c);
     }
   }
   out.push_back('"');
+}
+
+}  // namespace
+
+/// Go's encoding/json string form (SetEscapeHTML(false), Go >= 1.22): what manifestJsonEx writes.
+void append_go_json_string(std::string& out, std::string_view s) {
+  append_quoted(out, s, [](std::uint32_t c) { return c < 0x20 || c == 0x2028 || c == 0x2029; });
 }
 
 /// go-jsonnet's unparseString / escapeStringJson: what manifestYamlDoc writes.
-
 void append_jsonnet_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  for (std::size_t i = 0; i < s.size();) {
-    std::uint32_t c = next_rune(s, i);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
-          append_hex4(out, c);
-        else
-          append_utf8(out, c);
-    }
-  }
-  out.push_back('"');
+  append_quoted(out, s, [](std::uint32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); });
 }
 
 /// strconv.FormatFloat(v, 'f', -1, 64): the shortest digits that read back, placed without an
-
 /// exponent (1e30 is "1" and 30 zeros; to_chars' fixed form would print all its exact digits).
-
 void append_go_number(std::string& out, double v) {
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
@@ -201,7 +159,6 @@ void append_go_number(std::string& out, double v) {
 }
 
 /// go-jsonnet's yamlBareSafe: a key that may be written without quotes.
-
 bool yaml_bare_safe(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
