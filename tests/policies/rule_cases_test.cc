@@ -26,6 +26,9 @@ struct Case {
   fs::path file;
 };
 
+/// How gtest names a case in its output: the file, not the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.rule << "/" << c.file.filename().string(); }
+
 std::vector<Case> all_cases() {
   std::vector<Case> out;
   for (const auto& dir : fs::directory_iterator(HAGUARD_CASES_DIR)) {
