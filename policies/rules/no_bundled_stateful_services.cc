@@ -52,14 +52,14 @@ class NoBundledStatefulServices final : public Rule {
     for (int k = 0; k < 2; ++k)
       for (int src = 0; src < 2; ++src) values[k][src] = labels[src][kKeys[k]].str();
     struct Image {
-      std::string pointer;
+      ContainerAt at;
       std::string_view image;
       std::string base;
     };
     std::vector<Image> images;
     for (const ContainerAt& c : running_containers(w))
       if (const JsonNode image = c.container["image"]; image.is_string())
-        images.push_back({c.pointer + "/image", image.str(), image_base_name(image.str())});
+        images.push_back({c, image.str(), image_base_name(image.str())});
     for (const BundledService& s : ctx.config.params.services) {
       std::string evidence, path;
       for (int k = 0; k < 2 && evidence.empty(); ++k) {
@@ -73,7 +73,7 @@ class NoBundledStatefulServices final : public Rule {
       for (std::size_t i = 0; i < images.size() && evidence.empty(); ++i) {
         if (!names_server(s, s.images, images[i].base)) continue;
         evidence = "image " + std::string(images[i].image);
-        path = images[i].pointer;
+        path = images[i].at.pointer(w) + "/image";
       }
       if (evidence.empty()) continue;
       out.push_back({Outcome::fail, path, "runs an in-cluster " + s.name + " (" + evidence + "); " + advice(s)});

@@ -48,17 +48,22 @@ bool is_ha(const Workload& w, const RuleContext& ctx) {
          !mr->targets.empty() && ctx.policy.targets(*mr, w);
 }
 
+std::string ContainerAt::pointer(const Workload& w) const {
+  return pod_spec_pointer(w) + (native_sidecar ? "/initContainers/" : "/containers/") +
+         std::to_string(index);
+}
+
 std::vector<ContainerAt> running_containers(const Workload& w) {
   std::vector<ContainerAt> out;
   const JsonNode spec = pod_spec(w);
-  const std::string base = pod_spec_pointer(w);
-  const std::vector<JsonNode> containers = spec["containers"].items();
-  for (std::size_t i = 0; i < containers.size(); ++i)
-    out.push_back({containers[i], base + "/containers/" + std::to_string(i), false});
-  const std::vector<JsonNode> init = spec["initContainers"].items();
-  for (std::size_t i = 0; i < init.size(); ++i)
-    if (init[i]["restartPolicy"].equals("Always"))
-      out.push_back({init[i], base + "/initContainers/" + std::to_string(i), true});
+  std::vector<JsonNode> containers = spec["containers"].items();
+  out.reserve(containers.size());
+  for (std::size_t i = 0; i < containers.size(); ++i) out.push_back({containers[i], i, false});
+  if (const JsonNode init_node = spec["initContainers"]; init_node.is_array()) {
+    const std::vector<JsonNode> init = init_node.items();
+    for (std::size_t i = 0; i < init.size(); ++i)
+      if (init[i]["restartPolicy"].equals("Always")) out.push_back({init[i], i, true});
+  }
   return out;
 }
 
@@ -85,9 +90,12 @@ std::vector<ContainerAt> main_containers(const Workload& w, const std::string& p
 bool in_own_namespace(JsonNode term, const Workload& w) {
   // The term looks at the namespaces listed and those its namespaceSelector selects; with
   // neither, at the pod's own. An empty selector ({}) selects every namespace.
-  const std::vector<JsonNode> namespaces = term["namespaces"].items();
-  for (JsonNode ns : namespaces)
-    if (ns.equals(w.namespace_())) return true;
+  const JsonNode namespaces = term["namespaces"];
+  if (!namespaces.empty()) {  // the object's namespace is read only for such a term
+    const std::string own = w.namespace_();
+    for (JsonNode ns : namespaces.items())
+      if (ns.equals(own)) return true;
+  }
   const JsonNode selector = term["namespaceSelector"];
   if (selector.is_object() && selector.empty()) return true;
   return namespaces.empty() && (!selector || selector.is_null());

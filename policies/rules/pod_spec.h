@@ -25,11 +25,13 @@ json* mutable_pod_spec(json& object, const Workload& w);
 /// autoscaler manages it, or it is a target of the min-replicas rule.
 bool is_ha(const Workload& w, const RuleContext& ctx);
 
-/// A container of the pod spec and its JSON pointer.
+/// A container of the pod spec and where it is.
 struct ContainerAt {
   JsonNode container;
-  std::string pointer;  ///< "/spec/template/spec/containers/0"
+  std::size_t index = 0;        ///< in `containers`, or in `initContainers` for a native sidecar
   bool native_sidecar = false;  ///< an init container with restartPolicy: Always
+  /// Its JSON pointer ("/spec/template/spec/containers/0"), spelled only when a verdict needs it.
+  std::string pointer(const Workload& w) const;
 };
 
 /// The containers that run for the pod's life: `containers` and native sidecars (init containers

@@ -55,18 +55,17 @@ class Probes final : public Rule {
     for (const ContainerAt& at : judged_containers(w, ctx.config.params)) {
       const JsonNode c = at.container;
       if (!c.is_object()) {
-        out.push_back({Outcome::error, at.pointer, "container is not an object"});
+        out.push_back({Outcome::error, at.pointer(w), "container is not an object"});
         continue;
       }
       bool live = has_probe(c, "livenessProbe"), ready = has_probe(c, "readinessProbe");
       if (live && ready) continue;
       const JsonNode n = c["name"];
-      std::string name = n.is_string() ? std::string(n.str())
-                                       : "#" + at.pointer.substr(at.pointer.rfind('/') + 1);
+      std::string name = n.is_string() ? std::string(n.str()) : "#" + std::to_string(at.index);
       std::string missing = !live && !ready ? "livenessProbe and readinessProbe"
                             : !live         ? "livenessProbe"
                                             : "readinessProbe";
-      std::string path = at.pointer + "/" + (!live ? "livenessProbe" : "readinessProbe");
+      std::string path = at.pointer(w) + "/" + (!live ? "livenessProbe" : "readinessProbe");
       bool fixable = has_named_port(c, port);
       out.push_back({Outcome::fail, path,
                      std::string(at.native_sidecar ? "sidecar" : "container") + " \"" + name +
@@ -84,7 +83,7 @@ class Probes final : public Rule {
     if (!w) return false;
     // The pointers of the containers to fix, read before editing the copy they point into.
     std::vector<std::string> pointers;
-    for (const ContainerAt& at : judged_containers(*w, ctx.config.params)) pointers.push_back(at.pointer);
+    for (const ContainerAt& at : judged_containers(*w, ctx.config.params)) pointers.push_back(at.pointer(*w));
     const std::string& port = ctx.config.params.port;
     bool changed = false;
     for (const std::string& p : pointers) {
