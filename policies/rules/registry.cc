@@ -14,6 +14,7 @@ const Rule& no_bundled_stateful_services_rule();
 const Rule& resources_rule();
 const Rule& zone_spread_rule();
 const Rule& rolling_update_rule();
+const Rule& placement_pinning_rule();
 const SetRule& pod_disruption_budget_rule();
 
 }  // namespace rules
@@ -27,6 +28,7 @@ const std::vector<const Rule*>& all_rules() {
       &rules::resources_rule(),
       &rules::zone_spread_rule(),
       &rules::rolling_update_rule(),
+      &rules::placement_pinning_rule(),
   };
   return list;
 }

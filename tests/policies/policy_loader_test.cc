@@ -175,6 +175,11 @@ INSTANTIATE_TEST_SUITE_P(
                             "      parameters: {minimum: 1}\n"),
                   "p.yaml:8:20: spec.rules.resources.parameters.minimum: unknown key (expected one "
                   "of: )"},
+        BadPolicy{"placement_pinning_no_pool_keys",
+                  with_spec("  environments: [a]\n  rules:\n    placement-pinning:\n"
+                            "      parameters: {nodePoolKeys: []}\n"),
+                  "p.yaml:8:34: spec.rules.placement-pinning.parameters.nodePoolKeys: must list at "
+                  "least one node label"},
         BadPolicy{"parameters_not_a_mapping",
                   with_spec("  environments: [a]\n  rules:\n    min-replicas:\n"
                             "      parameters: [2]\n"),
@@ -210,6 +215,28 @@ TEST(PolicyLoader, ControllersAndAutoscalersDefaultToWhatTheDefaultPolicyWrites)
   EXPECT_EQ(own.policy->controllers[0].owner_kind, "Canary");
   EXPECT_EQ(own.policy->autoscalers.users, std::vector<std::string>{"scaler"});
   EXPECT_TRUE(own.policy->autoscalers.service_accounts.empty());
+}
+
+TEST(PolicyLoader, PlacementPinningReadsTheNodePoolLabelsOfThePolicy) {
+  PolicyLoad l = load_policy(with_spec("  environments: [prod]\n  rules:\n    placement-pinning:\n"
+                                       "      enforcement: enforce\n"
+                                       "      parameters: {nodePoolKeys: [example.com/pool]}\n"),
+                             "p.yaml");
+  ASSERT_TRUE(l.policy) << l.error;
+  json d = json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api"},
+      "spec":{"replicas":2,"template":{"spec":{"nodeSelector":{"example.com/pool":"blue"}}}}})");
+  EvalContext ctx;
+  const Engine engine(l.policy);
+  auto pinning = [&](const json& object) {
+    for (const Finding& f : engine.evaluate(object, ctx).findings)
+      if (f.rule == "placement-pinning") return f;
+    return Finding{};
+  };
+  EXPECT_EQ(pinning(d).outcome, Outcome::fail);
+  EXPECT_NE(pinning(d).message.find("nodeSelector example.com/pool=blue"), std::string::npos);
+  // The keys given replace the defaults.
+  d["spec"]["template"]["spec"]["nodeSelector"] = {{"cloud.google.com/gke-nodepool", "blue"}};
+  EXPECT_EQ(pinning(d).outcome, Outcome::pass);
 }
 
 TEST(PolicyLoader, EmptyDocumentsAroundThePolicyAreAllowed) {
