@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/go_duration.h"
 #include "policies/policy.h"
 #include "policies/rule.h"
 #include "policies/yaml_stream.h"
@@ -94,26 +95,17 @@ class Reader {
   }
 
   std::chrono::seconds duration(const YAML::Node& n, const std::string& path) const {
-    // Go-style durations as Kubernetes writes them: "720h", "1h30m", "90s"; "0" means unlimited.
+    // Go durations, as Kubernetes and Argo CD users write them: "720h", "1h30m", "1.5h"; "0"
+    // means unlimited, so a positive duration under a second (which would round to 0) is refused.
     std::string s = scalar(n, path);
-    if (s == "0") return std::chrono::seconds(0);
-    std::int64_t total = 0, num = 0;
-    bool digits = false;
-    for (char c : s) {
-      if (c >= '0' && c <= '9') {
-        num = num * 10 + (c - '0');
-        digits = true;
-        if (num > 100'000'000) fail(n, path, "duration too large");
-      } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
-        total += num * (c == 'h' ? 3600 : c == 'm' ? 60 : 1);
-        num = 0;
-        digits = false;
-      } else {
-        fail(n, path, "invalid duration \"" + s + "\" (write it like 720h, 1h30m or 90s)");
-      }
-    }
-    if (digits || s.empty()) fail(n, path, "invalid duration \"" + s + "\" (missing unit h, m or s)");
-    return std::chrono::seconds(total);
+    std::string why;
+    auto d = parse_go_duration(s, &why);
+    if (!d)
+      fail(n, path, "invalid duration \"" + s + "\": " + why + " (write it like 720h, 1h30m or 90s)");
+    if (d->count() < 0) fail(n, path, "duration \"" + s + "\" is negative");
+    if (d->count() > 0 && *d < std::chrono::seconds(1))
+      fail(n, path, "duration \"" + s + "\" is under a second (0 means unlimited)");
+    return std::chrono::duration_cast<std::chrono::seconds>(*d);
   }
 
   static std::string join(const std::string& path, const std::string& key) {

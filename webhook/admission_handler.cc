@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/join.h"
 #include "policies/json_patch.h"
 
 namespace haguard::webhook {
@@ -45,15 +46,6 @@ std::string without_object(const std::string& message, const std::string& displa
       message.compare(display.size(), 2, ": ") == 0)
     return message.substr(display.size() + 2);
   return message;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
 }
 
 std::string display_of(const std::string& kind, const std::string& ns, const std::string& name) {
