@@ -16,9 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "common/file_reading.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/check_inputs.h"
 #include "plugin/command.h"
-#include "plugin/manifest_io.h"
 #include "plugin/report.h"
 #include "plugin/source_location.h"
 #include "policies/engine.h"
@@ -113,12 +114,6 @@ std::map<std::string, std::string> namespace_environments(const std::vector<Docu
     if (!env.empty() && !name.empty()) out[name] = env;
   }
   return out;
-}
-
-bool known_environment(const Policy& policy, const std::string& env) {
-  return policy.environments.empty() || env == policy.default_environment ||
-         std::find(policy.environments.begin(), policy.environments.end(), env) !=
-             policy.environments.end();
 }
 
 /// Evaluates (or fixes) every document; `fixed` receives the fixed objects in --fix mode.
@@ -265,12 +260,13 @@ int run_check(const CheckOptions& opt) {
   if (opt.policy_file.empty()) {
     policy = default_policy();
   } else {
-    std::string text, error;
-    if (!read_all(opt.policy_file, text, error)) {
+    std::string error;
+    std::optional<std::string> text = read_file(opt.policy_file, &error);
+    if (!text) {
       std::fprintf(stderr, "haguard: policy %s: %s\n", opt.policy_file.c_str(), error.c_str());
       return 2;
     }
-    PolicyLoad load = load_policy(text, opt.policy_file);
+    PolicyLoad load = load_policy(*text, opt.policy_file);
     if (!load.policy) {
       std::fprintf(stderr, "haguard: %s\n", load.error.c_str());
       return 2;
@@ -281,11 +277,8 @@ int run_check(const CheckOptions& opt) {
     std::fprintf(stderr, "haguard: no policy\n");
     return 2;
   }
-  if (!opt.environment.empty() && !known_environment(*policy, opt.environment)) {
-    std::string known;
-    for (const auto& e : policy->environments) known += (known.empty() ? "" : ", ") + e;
-    std::fprintf(stderr, "haguard: unknown environment \"%s\" (the policy knows: %s)\n",
-                 opt.environment.c_str(), known.c_str());
+  if (!opt.environment.empty() && !policy->knows_environment(opt.environment)) {
+    std::fprintf(stderr, "haguard: %s\n", policy->unknown_environment(opt.environment).c_str());
     return 2;
   }
   const Engine engine(policy);
@@ -303,7 +296,7 @@ int run_check(const CheckOptions& opt) {
   // Environments: the namespace's label, else -e, else the policy's default.
   const auto ns_env = namespace_environments(docs);
   for (const auto& [ns, env] : ns_env)
-    if (!known_environment(*policy, env))
+    if (!policy->knows_environment(env))
       std::fprintf(stderr, "haguard: namespace %s: unknown environment \"%s\", using \"%s\"\n",
                    ns.c_str(), env.c_str(), policy->resolve_environment(env).c_str());
   const std::string fallback =

@@ -5,10 +5,10 @@
 #include "plugin/check_inputs.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <map>
+
+#include "common/file_reading.h"
 
 namespace haguard::plugin {
 
@@ -86,25 +86,14 @@ CheckInputs expand_inputs(const std::vector<std::string>& args, const InputNamer
   return out;
 }
 
-bool read_all(const std::string& path, std::string& text, std::string& error) {
-  std::FILE* f = path == kStdinName ? stdin : std::fopen(path.c_str(), "rb");
-  if (!f) {
-    error = std::string("cannot open: ") + std::strerror(errno);
-    return false;
-  }
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  bool failed = std::ferror(f);
-  if (f != stdin) std::fclose(f);
-  if (failed) error = "read error";
-  return !failed;
-}
-
 void read_inputs(CheckInputs& inputs) {
   for (InputFile& f : inputs.files) {
     std::string error;
-    if (!read_all(f.path, f.text, error)) {
+    std::optional<std::string> text =
+        f.path == kStdinName ? read_stream(stdin, &error) : read_file(f.path, &error);
+    if (text) {
+      f.text = std::move(*text);
+    } else {
       f.unreadable = true;
       inputs.errors.push_back(ManifestError{f.name, 0, 0, error});
     }

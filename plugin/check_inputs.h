@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 
 namespace haguard::plugin {
 
@@ -49,8 +49,5 @@ CheckInputs expand_inputs(const std::vector<std::string>& args, const InputNamer
 
 /// Reads every file's text; a file that cannot be read becomes an error.
 void read_inputs(CheckInputs& inputs);
-
-/// Reads a whole file (or standard input for "-"); false with `error` set when it cannot.
-bool read_all(const std::string& path, std::string& text, std::string& error);
 
 }  // namespace haguard::plugin

@@ -6,19 +6,15 @@
 // as `kpt fn eval --exec ... -- environment=production` makes; or an HAPolicy itself.
 
 #include <cstdio>
-#include <iostream>
-#include <iterator>
 
-#include <yaml-cpp/yaml.h>
-
+#include "common/file_reading.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/command.h"
-#include "plugin/manifest_io.h"
 #include "plugin/render_inputs.h"
 #include "plugin/render_output.h"
 #include "plugin/render_pipeline.h"
 #include "policies/engine.h"
 #include "policies/object_set.h"
-#include "policies/yaml_stream.h"
 
 namespace haguard::plugin {
 namespace {
@@ -27,35 +23,6 @@ struct FnOptions {
   std::optional<std::string> environment;
   std::optional<std::string> policy;
 };
-
-/// YAML node to JSON (YAML 1.2 core schema for plain scalars; quoted scalars stay strings). The
-/// ResourceList is read here rather than by read_manifests, which expands every `*List` kind and
-/// would drop the envelope (functionConfig).
-json yaml_to_json(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Map: {
-      json o = json::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = yaml_to_json(kv.second);
-      return o;
-    }
-    case YAML::NodeType::Sequence: {
-      json a = json::array();
-      for (const auto& v : n) a.push_back(yaml_to_json(v));
-      return a;
-    }
-    case YAML::NodeType::Scalar: {
-      const std::string& s = n.Scalar();
-      if (n.Tag() != "?") return s;  // quoted or explicitly tagged: a string
-      if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-      if (s == "true" || s == "True" || s == "TRUE") return true;
-      if (s == "false" || s == "False" || s == "FALSE") return false;
-      json num = json::parse(s, nullptr, false);
-      if (!num.is_discarded() && num.is_number()) return num;
-      return s;
-    }
-    default: return nullptr;
-  }
-}
 
 /// "/spec/template/spec/containers/0/livenessProbe" -> "spec.template.spec.containers[0].livenessProbe"
 std::string field_path(const std::string& pointer) {
@@ -110,39 +77,27 @@ json file_ref(const json& o) {
 }
 
 int run_fn(const FnOptions& o) {
-  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  // One YAML::Load per `---` piece, not YAML::LoadAll: in yaml-cpp 0.7 that loops forever on a
-  // ',' outside a flow collection (jbeder/yaml-cpp#1040).
-  std::vector<YAML::Node> docs;
-  for (const YamlPiece& p : cut_yaml_stream(text)) {
-    const std::string_view piece = std::string_view(text).substr(p.begin, p.end - p.begin);
-    try {
-      docs.push_back(YAML::Load(std::string(piece)));
-      if (const int line = docs.back().IsNull() ? stray_token_line(piece) : -1; line >= 0) {
-        std::fprintf(stderr,
-                     "haguard fn: stdin: line %d: unexpected ',' outside a flow collection\n",
-                     p.line + line + 1);
-        return 1;
-      }
-    } catch (const YAML::Exception& e) {
-      const int line = p.line + (e.mark.is_null() ? 0 : e.mark.line) + 1;
-      std::fprintf(stderr, "haguard fn: stdin: line %d: %s\n", line, e.msg.c_str());
-      return 1;
-    }
+  std::string why;
+  std::optional<std::string> text = read_stream(stdin, &why);
+  if (!text) {
+    std::fprintf(stderr, "haguard fn: stdin: %s\n", why.c_str());
+    return 1;
   }
+  // The ResourceList is one document whose items are handled here: read it whole, as check and
+  // render read theirs (same typing, merge keys, errors), without expanding `*List` kinds.
+  ReadResult read = read_manifests(*text, "stdin", ReadOptions{.expand_lists = false});
+  for (const ManifestError& e : read.errors)
+    std::fprintf(stderr, "haguard fn: %s: line %d: %s\n", e.file.c_str(), e.line,
+                 e.message.c_str());
+  if (!read.errors.empty()) return 1;
   json list;
   std::vector<json> loose;  // input given as a plain stream of objects: treat as the items
-  for (const auto& d : docs) {
-    json doc = yaml_to_json(d);
-    if (doc.is_null()) continue;
-    if (!doc.is_object()) {
-      std::fprintf(stderr, "haguard fn: stdin: a document is not a mapping\n");
-      return 1;
-    }
-    if (doc.value("kind", "") == "ResourceList" && list.is_null())
-      list = std::move(doc);
+  for (Document& d : read.documents) {
+    const auto kind = d.object.find("kind");
+    if (kind != d.object.end() && *kind == "ResourceList" && list.is_null())
+      list = std::move(d.object);
     else
-      loose.push_back(std::move(doc));
+      loose.push_back(std::move(d.object));
   }
   if (list.is_null()) {
     list = {{"apiVersion", "config.kubernetes.io/v1"}, {"kind", "ResourceList"},
@@ -162,7 +117,7 @@ int run_fn(const FnOptions& o) {
   std::optional<std::string> policy_file = o.policy;
   std::shared_ptr<const Policy> inline_policy;
   if (auto fc = list.find("functionConfig"); fc != list.end() && fc->is_object()) {
-    if (fc->value("kind", "") == "HAPolicy") {
+    if (fc->contains("kind") && (*fc)["kind"] == "HAPolicy") {
       PolicyLoad load = load_policy(fc->dump(), "functionConfig");
       if (!load.policy) {
         std::fprintf(stderr, "haguard fn: %s\n", load.error.c_str());
@@ -183,12 +138,11 @@ int run_fn(const FnOptions& o) {
     }
     policy = choice.policy;
   }
-  std::string env_name = policy->resolve_environment(environment.value_or(""));
-  if (environment && !environment->empty() && env_name != *environment) {
-    std::fprintf(stderr, "haguard fn: environment \"%s\" is not one the policy knows\n",
-                 environment->c_str());
+  if (environment && !environment->empty() && !policy->knows_environment(*environment)) {
+    std::fprintf(stderr, "haguard fn: %s\n", policy->unknown_environment(*environment).c_str());
     return 1;
   }
+  const std::string& env_name = policy->resolve_environment(environment.value_or(""));
 
   std::vector<RenderedObject> objects;
   for (auto& item : list["items"]) objects.push_back({item, "", ""});

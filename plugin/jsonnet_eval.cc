@@ -23,10 +23,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <new>
-#include <sstream>
 
+#include "common/file_reading.h"
 #include "plugin/jsonnet_natives.h"
 #include "plugin/jsonnet_std.h"
 
@@ -101,15 +100,6 @@ std::string find_in(const JsonnetInputs& in, const fs::path& dir, const std::str
   return real;
 }
 
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  out = ss.str();
-  return true;
-}
-
 char* vm_string(JsonnetVm* vm, std::string_view s) {
   char* buf = jsonnet_realloc(vm, nullptr, s.size() + 1);
   std::memcpy(buf, s.data(), s.size());
@@ -143,8 +133,8 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
     *success = 1;
     return vm_string(ctx->vm, with_std_prefix(in.builtin_library));
   }
-  std::string content;
-  if (!read_file(real, content)) {
+  std::optional<std::string> content = read_file(real);
+  if (!content) {
     *success = 0;
     return vm_string(ctx->vm, "it cannot be read");
   }
@@ -152,7 +142,7 @@ char* import_callback(void* ctx_ptr, const char* base, const char* rel, char** f
   if (shown.empty()) shown = real;
   *found_here = vm_string(ctx->vm, shown);
   *success = 1;
-  return vm_string(ctx->vm, takes_std_prefix(real) ? with_std_prefix(content) : content);
+  return vm_string(ctx->vm, takes_std_prefix(real) ? with_std_prefix(*content) : *content);
 }
 
 struct Job {
@@ -175,9 +165,10 @@ void evaluate_one(Job& job) {
     r.error = *job.file + ": outside the repository tree";
     return;
   }
-  std::string text;
-  if (real.empty() || !read_file(real, text)) {
-    r.error = *job.file + ": cannot read: " + std::strerror(errno ? errno : ENOENT);
+  std::string why = "cannot open: " + std::string(std::strerror(ENOENT));
+  std::optional<std::string> text = real.empty() ? std::nullopt : read_file(real, &why);
+  if (!text) {
+    r.error = *job.file + ": " + why;
     return;
   }
   JsonnetVm* vm = jsonnet_make();
@@ -192,11 +183,11 @@ void evaluate_one(Job& job) {
   for (const auto& [k, v] : in.tla_code) jsonnet_tla_code(vm, k.c_str(), v.c_str());
   int error = 0;
   std::string shown = path.lexically_relative(in.work_dir).native();
-  char* out = jsonnet_evaluate_snippet(vm, shown.c_str(), with_std_prefix(text).c_str(), &error);
+  char* out = jsonnet_evaluate_snippet(vm, shown.c_str(), with_std_prefix(*text).c_str(), &error);
   if (error) {
     r.error = out ? out : "unknown jsonnet error";
     while (!r.error.empty() && r.error.back() == '\n') r.error.pop_back();
-    explain_engine_limits(text, r.error);
+    explain_engine_limits(*text, r.error);
   } else {
     r.ok = true;
     r.output = out ? out : "";

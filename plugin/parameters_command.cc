@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/join.h"
 #include "plugin/command.h"
 #include "plugin/render_inputs.h"
 #include "plugin/render_pipeline.h"
@@ -22,8 +23,7 @@ struct ParametersOptions {
 };
 
 json announcements(const RenderSettings& s, const Policy& policy) {
-  std::string envs;
-  for (const auto& e : policy.environments) envs += (envs.empty() ? "" : ", ") + e;
+  const std::string envs = join(policy.environments, ", ");
   std::string environment = s.environment.empty() ? policy.default_environment : s.environment;
   json out = json::array();
   out.push_back({{"name", "environment"},

@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "manifest_io/manifest_io.h"
 #include "plugin/command.h"
 #include "plugin/jsonnet_eval.h"
-#include "plugin/manifest_io.h"
 #include "plugin/render_inputs.h"
 #include "plugin/render_output.h"
 #include "plugin/render_pipeline.h"

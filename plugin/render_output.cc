@@ -6,6 +6,7 @@
 #include <set>
 #include <tuple>
 
+#include "common/join.h"
 #include "policies/exemption.h"
 #include "policies/object_set.h"
 
@@ -150,10 +151,8 @@ void walk_manifests(const json& value, const std::string& file, std::vector<Rend
   Walk w{file, out, errors, {}};
   walk(value, "", w);
   if (w.environments.size() > 1) {
-    std::string list;
-    for (const auto& e : w.environments) list += (list.empty() ? "" : ", ") + e;
     errors.push_back(file + ": " + std::to_string(w.environments.size()) +
-                     " inline Tanka environments (" + list +
+                     " inline Tanka environments (" + join(w.environments, ", ") +
                      "); an Argo CD application renders one: give each environment its own "
                      "entry file (parameter main) and Application");
   }
@@ -226,9 +225,7 @@ PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& obj
   SetFixResult fixed = fix_all(engine, objects);
   for (std::size_t i = 0; i < objects.size(); ++i) {
     if (!fixed.rules[i].empty()) {
-      std::string rules;
-      for (const auto& id : fixed.rules[i]) rules += (rules.empty() ? "" : ", ") + id;
-      report.fixed.push_back(display_name(fixed.objects[i]) + ": " + rules);
+      report.fixed.push_back(display_name(fixed.objects[i]) + ": " + join(fixed.rules[i], ", "));
     }
     objects[i].object = std::move(fixed.objects[i]);
   }

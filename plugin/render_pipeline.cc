@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "plugin/manifest_io.h"
+#include "common/file_reading.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/render_output.h"
 #include "policies/engine.h"
 
@@ -24,14 +23,13 @@ PolicyChoice choose_policy(const std::optional<std::string>& flag, const Environ
     if (!c.policy) c.error = "the embedded default policy does not load";
     return c;
   }
-  std::ifstream in(*file, std::ios::binary);
-  if (!in) {
-    c.error = "cannot read policy file " + *file;
+  std::string why;
+  std::optional<std::string> text = read_file(*file, &why);
+  if (!text) {
+    c.error = "cannot read policy file " + *file + ": " + why;
     return c;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  PolicyLoad load = load_policy(ss.str(), *file);
+  PolicyLoad load = load_policy(*text, *file);
   if (!load.policy) {
     c.error = "policy: " + load.error;
     return c;
@@ -46,14 +44,8 @@ std::string resolve_render_environment(const Policy& policy, RenderSettings& set
   std::string env = settings.environment;
   if (env.empty()) {
     env = policy.default_environment;
-  } else if (!policy.environments.empty() &&
-             std::find(policy.environments.begin(), policy.environments.end(), env) ==
-                 policy.environments.end() &&
-             env != policy.default_environment) {
-    std::string known;
-    for (const auto& e : policy.environments) known += (known.empty() ? "" : ", ") + e;
-    error = "environment \"" + env + "\" (from " + settings.environment_source +
-            ") is not one the policy knows: " + known;
+  } else if (!policy.knows_environment(env)) {
+    error = policy.unknown_environment(env) + " (set by " + settings.environment_source + ")";
     return {};
   }
   for (auto& [k, v] : settings.jsonnet.ext_str)
@@ -79,17 +71,19 @@ void read_plain_manifests(const RenderSettings& settings, const JsonnetLimits& l
       errors.push_back(file + ": leads outside the repository");
       continue;
     }
-    std::ifstream f(real, std::ios::binary);
-    std::ostringstream text;
-    text << f.rdbuf();
-    total += text.str().size();
-    if (!f || total > limits.max_output) {
-      errors.push_back(!f ? file + ": cannot be read"
-                          : "haguard render: the manifest files are over the bound of " +
-                                std::to_string(limits.max_output) + " bytes (--max-output)");
+    std::string why;
+    std::optional<std::string> text = read_file(real, &why);
+    if (!text) {
+      errors.push_back(file + ": " + why);
       return;
     }
-    ReadResult read = read_manifests(text.str(), file);
+    total += text->size();
+    if (total > limits.max_output) {
+      errors.push_back("haguard render: the manifest files are over the bound of " +
+                       std::to_string(limits.max_output) + " bytes (--max-output)");
+      return;
+    }
+    ReadResult read = read_manifests(*text, file);
     for (const auto& e : read.errors) errors.push_back(e.describe());
     auto& list = parts.emplace_back(file, std::vector<RenderedObject>{}).second;
     for (auto& d : read.documents)

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/source_location.h"
 #include "policies/engine.h"
 

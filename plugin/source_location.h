@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 
 namespace haguard::plugin {
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "common/join.h"
 #include "policies/json_patch.h"
 #include "policies/rule.h"
 
@@ -14,12 +15,6 @@ std::string describe_exemption(const Exemption& e) {
   std::string s = e.reason.empty() ? std::string("exempted, no reason given") : e.reason;
   if (!e.until.empty()) s += " (until " + e.until + ")";
   return s;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
 }
 
 /// The exemption the object carries, judged for this request, plus the findings about it.

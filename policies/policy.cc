@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/join.h"
+
 namespace haguard {
 
 // Iterative, no backtracking blow-up.
@@ -82,6 +84,16 @@ const std::string& Policy::resolve_environment(std::string_view env) const {
   for (const auto& e : environments)
     if (e == env) return e;
   return default_environment;
+}
+
+bool Policy::knows_environment(std::string_view env) const {
+  return env == default_environment ||
+         std::find(environments.begin(), environments.end(), env) != environments.end();
+}
+
+std::string Policy::unknown_environment(std::string_view env) const {
+  return "environment \"" + std::string(env) + "\" is not one the policy knows: " +
+         join(environments, ", ");
 }
 
 const RuleConfig* Policy::rule(std::string_view rule_id) const {

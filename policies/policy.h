@@ -97,6 +97,11 @@ struct Policy {
 
   /// `env` if the policy knows it, else the default environment.
   const std::string& resolve_environment(std::string_view env) const;
+  /// Whether `env` is one of `environments` or the default environment.
+  bool knows_environment(std::string_view env) const;
+  /// What a command says of an environment it was given that the policy does not know:
+  /// `environment "<env>" is not one the policy knows: <a>, <b>`.
+  std::string unknown_environment(std::string_view env) const;
   /// Enforcement of `rule_id` in `env` (off for a rule the policy does not configure).
   Enforcement enforcement(std::string_view rule_id, std::string_view env) const;
   const RuleConfig* rule(std::string_view rule_id) const;

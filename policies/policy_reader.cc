@@ -1,5 +1,7 @@
 #include "policies/policy_reader.h"
 
+#include "common/go_duration.h"
+
 namespace haguard {
 
 void PolicyReader::fail(const YAML::Node& at, const std::string& path, const std::string& what) const {
@@ -67,25 +69,15 @@ Enforcement PolicyReader::enforcement(const YAML::Node& n, const std::string& pa
 }
 
 std::chrono::seconds PolicyReader::duration(const YAML::Node& n, const std::string& path) const {
+  // "0" means unlimited, so a positive duration under a second (which would round to 0) is refused.
   std::string s = scalar(n, path);
-  if (s == "0") return std::chrono::seconds(0);
-  std::int64_t total = 0, num = 0;
-  bool digits = false;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') {
-      num = num * 10 + (c - '0');
-      digits = true;
-      if (num > 100'000'000) fail(n, path, "duration too large");
-    } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
-      total += num * (c == 'h' ? 3600 : c == 'm' ? 60 : 1);
-      num = 0;
-      digits = false;
-    } else {
-      fail(n, path, "invalid duration \"" + s + "\" (write it like 720h, 1h30m or 90s)");
-    }
-  }
-  if (digits || s.empty()) fail(n, path, "invalid duration \"" + s + "\" (missing unit h, m or s)");
-  return std::chrono::seconds(total);
+  std::string why;
+  auto d = parse_go_duration(s, &why);
+  if (!d) fail(n, path, "invalid duration \"" + s + "\": " + why + " (write it like 720h, 1h30m or 90s)");
+  if (d->count() < 0) fail(n, path, "duration \"" + s + "\" is negative");
+  if (d->count() > 0 && *d < std::chrono::seconds(1))
+    fail(n, path, "duration \"" + s + "\" is under a second (0 means unlimited)");
+  return std::chrono::duration_cast<std::chrono::seconds>(*d);
 }
 
 std::string PolicyReader::group_kind(const YAML::Node& n, const std::string& path) const {

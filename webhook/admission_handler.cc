@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/join.h"
 #include "policies/json_patch.h"
 
 namespace haguard::webhook {
@@ -36,15 +37,6 @@ json without_filled_namespace(json fixed, const json& received) {
     else md = nullptr;
   }
   return fixed;
-}
-
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
 }
 
 std::string name_of(const AdmissionRequest& r) {

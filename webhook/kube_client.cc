@@ -13,7 +13,7 @@
 #include <openssl/x509v3.h>
 #include <yaml-cpp/yaml.h>
 
-#include "webhook/file_util.h"
+#include "common/file_reading.h"
 #include "webhook/text.h"
 
 namespace haguard::webhook {

@@ -1,6 +1,6 @@
 #include "webhook/policy_store.h"
 
-#include "webhook/file_util.h"
+#include "common/file_reading.h"
 #include "webhook/log.h"
 
 namespace haguard::webhook {

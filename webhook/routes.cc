@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "common/go_duration.h"
 #include "webhook/admission_handler.h"
 #include "webhook/heap.h"
 #include "webhook/log.h"
@@ -50,7 +51,10 @@ Route parse_route(std::string_view target) {
     auto amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.substr(0, 8) == "timeout=") r.timeout = parse_go_duration(pair.substr(8));
+    if (pair.substr(0, 8) != "timeout=") continue;
+    // kube-apiserver sends the webhook's timeoutSeconds ("10s"); a negative one gives no budget.
+    r.timeout = parse_go_duration(pair.substr(8));
+    if (r.timeout && r.timeout->count() < 0) r.timeout.reset();
   }
   if (path == "/healthz") r.kind = RouteKind::healthz;
   else if (path == "/readyz") r.kind = RouteKind::readyz;

@@ -119,38 +119,6 @@ bool is_dns1123_label(std::string_view s) {
   return is_alnum_lower(s.front()) && is_alnum_lower(s.back());
 }
 
-std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  if (s == "0") return std::chrono::nanoseconds(0);
-  long double total = 0;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t start = i;
-    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-    if (i == start) return std::nullopt;
-    long double value = 0;
-    try {
-      value = std::stold(std::string(s.substr(start, i - start)));
-    } catch (...) {
-      return std::nullopt;
-    }
-    std::size_t ustart = i;
-    while (i < s.size() && !std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
-    std::string_view unit = s.substr(ustart, i - ustart);
-    long double scale;
-    if (unit == "h") scale = 3600e9L;
-    else if (unit == "m") scale = 60e9L;
-    else if (unit == "s") scale = 1e9L;
-    else if (unit == "ms") scale = 1e6L;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") scale = 1e3L;
-    else if (unit == "ns") scale = 1;
-    else return std::nullopt;
-    total += value * scale;
-    if (total > 1e18L) return std::nullopt;
-  }
-  return std::chrono::nanoseconds(static_cast<std::int64_t>(total));
-}
-
 std::string base64_encode(std::string_view data) {
   static constexpr char kTable[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

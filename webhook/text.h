@@ -1,8 +1,7 @@
 #pragma once
 // Small text helpers for what kube-apiserver accepts: warning strings, audit annotation keys,
-// DNS-1123 labels, Go durations, base64, JSON strings.
+// DNS-1123 labels, base64, JSON strings.
 
-#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,9 +26,6 @@ bool is_valid_audit_key(std::string_view s);
 
 /// RFC 1123 label: [a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters.
 bool is_dns1123_label(std::string_view s);
-
-/// Go's time.Duration text ("10s", "1m30s", "500ms"), as kube-apiserver writes ?timeout=.
-std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view s);
 
 /// Appends `s` as a JSON string, byte for byte as nlohmann's dump writes it with invalid UTF-8
 /// replaced by U+FFFD; for the rare strings that need escaping, nlohmann writes it.

@@ -7,7 +7,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "webhook/file_util.h"
+#include "common/file_reading.h"
 #include "webhook/log.h"
 
 namespace haguard::webhook {

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "policies/label_selector.h"
 #include "tests/manifests/manifests_harness.h"
 
@@ -30,7 +30,7 @@ const Render& dev() { return dev_render(); }
 /// `haguard check -e production -o json` over `objects` written to a scratch file.
 CommandResult check_production(const std::vector<json>& objects, const std::string& file_name) {
   fs::path file = fs::path(renders().scratch) / file_name;
-  std::ofstream(file) << plugin::write_yaml_stream(objects);
+  std::ofstream(file) << haguard::write_yaml_stream(objects);
   return run(quote(HAGUARD_BINARY) + " check -e production -o json " + quote(file.string()),
              false);
 }

@@ -10,7 +10,7 @@
 #include <regex>
 #include <sstream>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 
 namespace haguard::manifests_test {
 
@@ -45,7 +45,7 @@ bool have(const std::string& program) {
 }
 
 std::vector<json> parse_yaml_stream(const std::string& text) {
-  plugin::ReadResult r = plugin::read_manifests(text, "rendered");
+  haguard::ReadResult r = haguard::read_manifests(text, "rendered");
   if (!r.errors.empty()) return {};
   std::vector<json> out;
   for (auto& d : r.documents) out.push_back(std::move(d.object));

@@ -8,15 +8,15 @@
 #include <string>
 #include <vector>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "tests/plugin/render_harness.h"
 
 namespace haguard::test {
 namespace {
 
-using plugin::write_json_stream;
-using plugin::write_yaml_stream;
-using plugin::yaml_reread_refuses;
+using haguard::write_json_stream;
+using haguard::write_yaml_stream;
+using haguard::yaml_reread_refuses;
 
 std::string utf8(unsigned cp) {
   std::string s;
@@ -94,12 +94,12 @@ TEST(ArgoCdStream, YamlWriterEscapesEveryCharacterYamlForbids) {
 TEST(ArgoCdStream, HaguardReadsItsOwnEscapesBack) {
   // `haguard check` on render's output: the reader takes the writer's escapes.
   const std::vector<json> objects = objects_with_each_character();
-  plugin::ReadResult r = plugin::read_manifests(write_yaml_stream(objects), "rendered.yaml");
+  haguard::ReadResult r = haguard::read_manifests(write_yaml_stream(objects), "rendered.yaml");
   ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe();
   ASSERT_EQ(r.documents.size(), objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i)
     EXPECT_EQ(r.documents[i].object, objects[i]) << json::diff(objects[i], r.documents[i].object);
-  r = plugin::read_manifests(write_json_stream(objects), "rendered.json");
+  r = haguard::read_manifests(write_json_stream(objects), "rendered.json");
   ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe();
   ASSERT_EQ(r.documents.size(), objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i) EXPECT_EQ(r.documents[i].object, objects[i]);

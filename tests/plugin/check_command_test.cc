@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "tests/plugin/check_harness.h"
 
 namespace haguard::check_test {
@@ -220,7 +220,7 @@ TEST_F(CheckTest, FixWritesCompliantManifests) {
   Result fixed = haguard({"check", "--fix", (dir_ / "f.yaml").string()});
   EXPECT_EQ(fixed.code, 0) << fixed.err;
   EXPECT_NE(fixed.err.find("FIXED"), std::string::npos) << fixed.err;
-  auto read = haguard::plugin::read_manifests(fixed.out, "fixed");
+  auto read = haguard::read_manifests(fixed.out, "fixed");
   ASSERT_TRUE(read.errors.empty()) << fixed.out;
   ASSERT_EQ(read.documents.size(), 3u);
   const json& dep = read.documents[1].object;

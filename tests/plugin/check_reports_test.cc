@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "tests/plugin/check_harness.h"
 
 namespace haguard::check_test {
@@ -217,7 +217,7 @@ TEST_F(CheckTest, EveryFindingPointsAtItsFieldOrTheNearestOneThatExists) {
     if (e.path().extension() == ".yaml") files.push_back(e.path().string());
   for (const std::string& file : files) {
     const std::vector<std::string> lines = lines_of(slurp(file));
-    const auto docs = haguard::plugin::read_manifests(slurp(file), file).documents;
+    const auto docs = haguard::read_manifests(slurp(file), file).documents;
     Result r = haguard({"check", "-o", "json", "-e", "production", file});
     ASSERT_NE(r.code, 2) << r.err;
     const json report = json::parse(r.out);

@@ -12,17 +12,17 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/source_location.h"
 
 namespace {
 
-using haguard::plugin::Document;
-using haguard::plugin::json;
+using haguard::Document;
+using haguard::json;
 using haguard::plugin::locate;
 using haguard::plugin::LocateQuery;
-using haguard::plugin::read_manifests;
-using haguard::plugin::ReadResult;
+using haguard::read_manifests;
+using haguard::ReadResult;
 using haguard::plugin::SourcePosition;
 
 /// 1-based line and code-point column of the `nth` occurrence of `marker` in `text`.

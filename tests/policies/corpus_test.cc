@@ -8,24 +8,24 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "policies/engine.h"
 
 namespace haguard {
 namespace {
 
-std::vector<plugin::Document> read_corpus(const std::string& name) {
+std::vector<haguard::Document> read_corpus(const std::string& name) {
   std::ifstream in(std::string(HAGUARD_CORPUS_DIR) + "/" + name);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto r = plugin::read_manifests(ss.str(), name);
+  auto r = haguard::read_manifests(ss.str(), name);
   EXPECT_TRUE(r.errors.empty()) << (r.errors.empty() ? "" : r.errors.front().describe());
   return r.documents;
 }
 
 /// (rule, object name) -> outcome, for the non-pass findings of every document in `env`.
 std::map<std::pair<std::string, std::string>, std::vector<Finding>> judge(
-    const std::vector<plugin::Document>& docs, std::string_view env) {
+    const std::vector<haguard::Document>& docs, std::string_view env) {
   Engine engine(default_policy());
   std::vector<const json*> objects;
   for (const auto& d : docs) objects.push_back(&d.object);
@@ -44,7 +44,7 @@ std::map<std::pair<std::string, std::string>, std::vector<Finding>> judge(
 
 /// `docs` with every Deployment and StatefulSet run at `replicas`: how they would be judged if they
 /// ran highly available (single replicas are not asked to spread).
-std::vector<plugin::Document> scaled_to(std::vector<plugin::Document> docs, int replicas) {
+std::vector<haguard::Document> scaled_to(std::vector<haguard::Document> docs, int replicas) {
   for (auto& d : docs)
     if (d.object.value("kind", "") == "Deployment" || d.object.value("kind", "") == "StatefulSet")
       d.object["spec"]["replicas"] = replicas;

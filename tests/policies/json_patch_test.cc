@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "policies/engine.h"
 #include "policies/json_patch.h"
 
@@ -23,7 +23,7 @@ std::vector<json> corpus_objects() {
     EXPECT_TRUE(in) << name;
     std::stringstream ss;
     ss << in.rdbuf();
-    for (auto& d : plugin::read_manifests(ss.str(), name).documents) out.push_back(std::move(d.object));
+    for (auto& d : haguard::read_manifests(ss.str(), name).documents) out.push_back(std::move(d.object));
   }
   return out;
 }

@@ -12,7 +12,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "policies/engine.h"
 #include "policies/rule.h"
 
@@ -44,7 +44,7 @@ json load_case(const fs::path& file) {
   std::ifstream in(file);
   std::stringstream ss;
   ss << in.rdbuf();
-  auto read = plugin::read_manifests(ss.str(), file.string());
+  auto read = haguard::read_manifests(ss.str(), file.string());
   if (!read.errors.empty()) throw std::runtime_error(read.errors.front().describe());
   if (read.documents.size() != 1) throw std::runtime_error(file.string() + ": want one document");
   return read.documents.front().object;

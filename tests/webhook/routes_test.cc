@@ -24,6 +24,16 @@ TEST(ParseRoute, AdmissionPathsWithEnvironmentAndTimeout) {
   EXPECT_EQ(parse_route("/metrics").kind, RouteKind::metrics);
 }
 
+TEST(ParseRoute, TimeoutIsAGoDurationThatGivesABudget) {
+  EXPECT_EQ(parse_route("/validate?timeout=1m30s").timeout, std::chrono::seconds(90));
+  EXPECT_EQ(parse_route("/validate?timeout=2.5s").timeout, std::chrono::milliseconds(2500));
+  // A negative timeout leaves no budget to work with: treated as absent.
+  EXPECT_FALSE(parse_route("/validate?timeout=-5s").timeout);
+  // Not Go's grammar (the number "1.2.3"): absent, not 1.2 s.
+  EXPECT_FALSE(parse_route("/validate?timeout=1.2.3s").timeout);
+  EXPECT_FALSE(parse_route("/validate?timeout=10").timeout);
+}
+
 TEST(ParseRoute, UnknownPathsAreNotFound) {
   for (const char* t : {"/", "/validate/", "/validate/Prod", "/validate/a/b", "/validatex",
                         "/mutate/under_score", "/healthz/x"})

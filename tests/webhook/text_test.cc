@@ -48,18 +48,6 @@ TEST(Dns1123, Labels) {
   EXPECT_FALSE(is_dns1123_label(std::string(64, 'a')));
 }
 
-TEST(GoDuration, AsKubeApiserverWritesIt) {
-  using std::chrono::milliseconds;
-  using std::chrono::seconds;
-  EXPECT_EQ(parse_go_duration("10s"), std::chrono::nanoseconds(seconds(10)));
-  EXPECT_EQ(parse_go_duration("1m30s"), std::chrono::nanoseconds(seconds(90)));
-  EXPECT_EQ(parse_go_duration("500ms"), std::chrono::nanoseconds(milliseconds(500)));
-  EXPECT_EQ(parse_go_duration("1.5s"), std::chrono::nanoseconds(milliseconds(1500)));
-  EXPECT_FALSE(parse_go_duration("10"));
-  EXPECT_FALSE(parse_go_duration("s"));
-  EXPECT_FALSE(parse_go_duration("10x"));
-}
-
 TEST(Base64, RoundTrip) {
   for (std::string s : {"", "a", "ab", "abc", "abcd", "[{\"op\":\"add\"}]"}) {
     auto back = base64_decode(base64_encode(s));

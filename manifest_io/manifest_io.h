@@ -1,7 +1,8 @@
 #pragma once
 // Manifest streams in and out: YAML streams (one or many documents), JSON documents, JSON streams
 // and `kind: List` (what `kubectl get -o json` prints). Every object keeps the file, the document
-// index and the line it came from, so findings can point back at the source.
+// index and the line it came from, so findings can point back at the source. `check`, `render`
+// and `fn` all read through here, so a manifest means the same to each of them.
 
 #include <string>
 #include <string_view>
@@ -9,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace haguard::plugin {
+namespace haguard {
 
 using json = nlohmann::json;
 
@@ -24,6 +25,7 @@ struct SourceSpan {
                              ///< List item, "/3" for an element of a top-level JSON array)
 };
 
+/// One object read from a manifest stream.
 struct Document {
   std::string file;        ///< as given ("-" for stdin)
   std::size_t index = 0;   ///< 0-based document index within the file
@@ -32,6 +34,7 @@ struct Document {
   SourceSpan source;       ///< offsets into the text given to read_manifests
 };
 
+/// A document that could not be read; nothing is skipped silently.
 struct ManifestError {
   std::string file;
   std::size_t index = 0;
@@ -46,10 +49,26 @@ struct ReadResult {
   std::vector<ManifestError> errors;  ///< malformed documents; nothing is skipped silently
 };
 
+struct ReadOptions {
+  /// Replace a `*List` document (`kind: List`, `kind: PodList`, a top-level JSON array) by its
+  /// items. Off for a reader of one envelope whose items it handles itself (a KRM ResourceList).
+  bool expand_lists = true;
+};
+
 /// Parses `text` (YAML stream or JSON) named `file`. Empty documents are dropped; a document that
 /// is not a mapping is an error; `kind: List` items are expanded in place (each keeps the List's
-/// document index and its own line).
-ReadResult read_manifests(std::string_view text, std::string_view file);
+/// document index and its own line) unless `options` say otherwise.
+///
+/// Plain scalars are typed as sigs.k8s.io/yaml reads manifests, with the YAML 1.2 core schema
+/// where YAML 1.1 surprises people:
+///   null: "", ~, null, Null, NULL          bool: true/True/TRUE, false/False/FALSE
+///   int: [-+]?[0-9]+ without a leading zero ("0755" stays a string), 0x.., 0o..
+///   float: [-+]?(.[0-9]+|[0-9]+(.[0-9]*)?)([eE][-+]?[0-9]+)?, again without a leading zero
+///   yes/no/on/off/y/n stay strings; .inf and .nan stay strings (JSON cannot hold them), and so
+///   do numbers beyond a double's range ("1e999"), as Go's strconv makes them.
+/// Quoted and block scalars are strings; `!!int`, `!!float`, `!!bool`, `!!null` type a scalar
+/// that reads as that type, `!!str` keeps it a string; merge keys (`<<`) are expanded.
+ReadResult read_manifests(std::string_view text, std::string_view file, ReadOptions options = {});
 
 /// Writes objects as a deterministic YAML stream ("---" between documents, keys in the JSON
 /// object's order, strings quoted where YAML would read them as another type).
@@ -67,4 +86,4 @@ std::string write_json_stream(const std::vector<json>& objects);
 /// JSON stream keeps the \u escapes to that point.
 bool yaml_reread_refuses(const json& v);
 
-}  // namespace haguard::plugin
+}  // namespace haguard

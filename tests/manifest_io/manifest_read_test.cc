@@ -1,8 +1,7 @@
-// Manifest stream I/O: the corpus parses completely, scalars are typed as Kubernetes tools type
-// them, malformed documents are reported with their place without hiding the others, and
-// write_yaml_stream reads back to the same objects.
+// Reading manifest streams: the corpus parses completely, scalars are typed as Kubernetes tools
+// type them, malformed documents are reported with their place without hiding the others.
 
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 
 #include <fstream>
 #include <sstream>
@@ -10,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-namespace haguard::plugin {
+namespace haguard {
 namespace {
 
 std::string read_file(const std::string& path) {
@@ -273,152 +272,33 @@ TEST(ManifestRead, JsonListAndJsonStream) {
   EXPECT_EQ(r.errors[0].line, 13);
 }
 
+TEST(ManifestRead, ListsKeptWholeWhenAsked) {
+  // A KRM ResourceList: its envelope (functionConfig, results) matters, so it is read whole.
+  const std::string rl =
+      "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: {kind: X}\n"
+      "items:\n- {kind: A, spec: {n: 0x10}}\n- {kind: PodList, items: [{kind: Pod}]}\n";
+  ReadResult r = read_manifests(rl, "rl.yaml", ReadOptions{.expand_lists = false});
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe();
+  ASSERT_EQ(r.documents.size(), 1u);
+  const json& list = r.documents[0].object;
+  EXPECT_EQ(list["kind"], "ResourceList");
+  EXPECT_EQ(list["functionConfig"]["kind"], "X");
+  ASSERT_EQ(list["items"].size(), 2u);
+  EXPECT_EQ(list["items"][0]["spec"]["n"], 16);  // typed as everywhere else
+  EXPECT_EQ(list["items"][1]["items"].size(), 1u);
+  // By default the same text is its items (the nested List expanded one level only).
+  EXPECT_EQ(read_manifests(rl, "rl.yaml").documents.size(), 2u);
+  // A top-level JSON array is a list of objects, not one: an error when lists are kept whole.
+  r = read_manifests(R"([{"kind": "A"}])", "a.json", ReadOptions{.expand_lists = false});
+  EXPECT_TRUE(r.documents.empty());
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_NE(r.errors[0].message.find("not a mapping"), std::string::npos) << r.errors[0].message;
+}
+
 TEST(ManifestRead, YamlFlowMappingAtTheStartIsStillYaml) {
   json o = one("{kind: A, spec: {replicas: 2}}\n");
   EXPECT_EQ(o["spec"]["replicas"], 2);
 }
-
-TEST(ManifestWrite, DeterministicBlockStyle) {
-  json o = {{"apiVersion", "v1"},
-            {"kind", "ConfigMap"},
-            {"metadata", {{"name", "x"}, {"labels", json::object()}}},
-            {"data",
-             {{"enabled", "true"},
-              {"port", "8080"},
-              {"conf", "a: 1\nb: 2\n"},
-              {"list", json::array({1, "two", json::array({3}), {{"k", nullptr}}})}}}};
-  EXPECT_EQ(write_yaml_stream({o, {{"kind", "B"}}}),
-            "apiVersion: v1\n"
-            "data:\n"
-            "  conf: |\n"
-            "    a: 1\n"
-            "    b: 2\n"
-            "  enabled: 'true'\n"
-            "  list:\n"
-            "  - 1\n"
-            "  - two\n"
-            "  - - 3\n"
-            "  - k: null\n"
-            "  port: '8080'\n"
-            "kind: ConfigMap\n"
-            "metadata:\n"
-            "  labels: {}\n"
-            "  name: x\n"
-            "---\n"
-            "kind: B\n");
-}
-
-TEST(ManifestWrite, TrickyStringsRoundTrip) {
-  const std::vector<std::string> strings = {"",
-                                            " ",
-                                            "true",
-                                            "True",
-                                            "yes",
-                                            "no",
-                                            "on",
-                                            "off",
-                                            "y",
-                                            "n",
-                                            "null",
-                                            "~",
-                                            "1",
-                                            "1.5",
-                                            "0755",
-                                            "0x1F",
-                                            "1e3",
-                                            "-",
-                                            "-x",
-                                            "--port=80",
-                                            "- x",
-                                            "---",
-                                            "...",
-                                            "a: b",
-                                            "a:b",
-                                            "a #b",
-                                            "a#b",
-                                            "#x",
-                                            ":x",
-                                            "? x",
-                                            "x:",
-                                            "[a]",
-                                            "{a}",
-                                            "a,b",
-                                            "*x",
-                                            "&x",
-                                            "!x",
-                                            "|x",
-                                            ">x",
-                                            "'x",
-                                            "\"x",
-                                            "%x",
-                                            "@x",
-                                            "`x",
-                                            " lead",
-                                            "trail ",
-                                            "a\tb",
-                                            "\tx",
-                                            "l1\nl2",
-                                            "l1\nl2\n",
-                                            "a\n\n",
-                                            "\n",
-                                            "\n\nx",
-                                            "  indented\nnext",
-                                            " x\n",
-                                            "a \nb",
-                                            "x\r\ny",
-                                            "nul\x01",
-                                            "é ü 中文",
-                                            "tab\tin\nmulti",
-                                            "1:20",
-                                            "2001-12-14",
-                                            "1_000",
-                                            ".5",
-                                            "+1",
-                                            "=",
-                                            "<<",
-                                            "it's",
-                                            "\xe2\x80\xa8",
-                                            "x\n  y\n    z",
-                                            "key: |\n  x",
-                                            "---\nx",
-                                            "x\n---\ny",
-                                            "...\n",
-                                            "\\n",
-                                            // keys over YAML's 1024-character implicit key limit
-                                            std::string(1100, 'k'),
-                                            std::string(600, '\t')};
-  json flat = json::object(), keys = json::object(), nested = json::array();
-  for (std::size_t i = 0; i < strings.size(); ++i) {
-    flat["k" + std::to_string(i)] = strings[i];
-    keys[strings[i]] = strings[i];
-    nested.push_back(strings[i]);
-    nested.push_back(json::array({strings[i], {{"a", strings[i]}}}));
-  }
-  json numbers = {{"i", -5},
-                  {"u", 18446744073709551615ull},
-                  {"f", 1.0},
-                  {"g", 1e100},
-                  {"tiny", 1.5e-10},
-                  {"b", false},
-                  {"n", nullptr},
-                  {"e", json::object()},
-                  {"ea", json::array()},
-                  {"nested", json::array({json::array({1, 2}), json::array(), json::object()})}};
-  const std::vector<json> docs = {flat, {{"nested", nested}}, keys, numbers};
-  const std::string yaml = write_yaml_stream(docs);
-  ReadResult r = read_manifests(yaml, "rt");
-  ASSERT_TRUE(r.errors.empty()) << r.errors[0].describe() << "\n" << yaml;
-  ASSERT_EQ(r.documents.size(), docs.size());
-  for (std::size_t i = 0; i < docs.size(); ++i)
-    EXPECT_EQ(r.documents[i].object, docs[i]) << json::diff(docs[i], r.documents[i].object);
-  EXPECT_EQ(write_yaml_stream(objects_of(r)), yaml);  // stable
-}
-
-}  // namespace
-}  // namespace haguard::plugin
-
-namespace haguard::plugin {
-namespace {
 
 /// The one error reading `text` gives.
 ManifestError only_error(std::string_view text) {
@@ -476,4 +356,4 @@ TEST(ManifestRead, SpansPointBackIntoTheText) {
 }
 
 }  // namespace
-}  // namespace haguard::plugin
+}  // namespace haguard
