@@ -72,7 +72,23 @@ std::string_view scale_parent_kind(const AdmissionRequest& r) {
   return {};
 }
 
-AdmissionOutcome handle_admission(const AdmissionInput& in) {
+namespace {
+
+/// What the outcome records of the exemption `object` carries (see AdmissionOutcome).
+void note_exemption(AdmissionOutcome& out, const Workload& object, const Policy& policy,
+                    std::chrono::system_clock::time_point now) {
+  const Exemption e = read_exemption(object.annotations(), policy, now);
+  out.exemption_known = true;
+  if (!e.requested || !e.valid) return;
+  if (e.all_rules) out.exemption_rules.emplace_back("*");
+  else out.exemption_rules.assign(e.rules.begin(), e.rules.end());
+  out.exemption_until = parse_rfc3339(e.until);
+}
+
+}  // namespace
+
+AdmissionOutcome handle_admission(const AdmissionInput& in,
+                                  std::chrono::system_clock::time_point now) {
   const AdmissionRequest& r = *in.request;
   const Engine& engine = *in.engine;
   AdmissionOutcome out;
@@ -87,6 +103,8 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   // must never be blocked), and an autoscaler's own scaling (within bounds the HPA's or
   // ScaledObject's minimum, itself judged by min-replicas, sets).
   if (r.operation != "CREATE" && r.operation != "UPDATE") {
+    // A deleted object carries no exemption any more.
+    out.exemption_known = in.endpoint == Endpoint::validate && r.operation == "DELETE";
     skip(out, "operation " + r.operation);
     return out;
   }
@@ -126,7 +144,7 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
 
   EvalContext ctx;
   ctx.environment = in.environment;
-  ctx.now = in.now;
+  ctx.now = now;
   if (r.operation == "UPDATE") ctx.old_object = r.old_object;
   ctx.requester = &r.requester;
   ctx.scale_parent_kind = parent_kind;
@@ -217,8 +235,9 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
                    " could not be read to look for exemptions (" + in.parent_lookup_error + ")";
     }
     out.response.message = std::move(message);
-  } else if (!out.response.warnings.empty()) {
-    out.decision = "warned";
+  } else {
+    if (!out.response.warnings.empty()) out.decision = "warned";
+    if (view && parent_kind.empty()) note_exemption(out, *view, engine.policy(), now);
   }
   return out;
 }

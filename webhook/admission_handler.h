@@ -4,6 +4,7 @@
 // the logs and metrics need. No I/O, no clock reads (the caller passes `now`).
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,6 @@ struct AdmissionInput {
   const json* autoscaler_target = nullptr;
   bool parent_lookup_configured = false;  ///< --kube-api is set
   std::string parent_lookup_error;        ///< why the parent could not be read, if it was tried
-  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 
 struct AdmissionOutcome {
@@ -40,10 +40,18 @@ struct AdmissionOutcome {
   std::vector<Finding> findings;           ///< for metrics
   std::vector<std::string> fixed_rules;    ///< mutate: fixes applied
   std::vector<std::string> exempted_rules; ///< exemptions used
+  /// Whether the object's exemption below is worth recording: /validate admitted the object
+  /// (judged it, or its DELETE). Not for /scale, whose exemption is on its parent.
+  bool exemption_known = false;
+  /// The valid exemption the object carries: the rule ids it names ("*" for all) and its
+  /// expiry. No rules: it carries none.
+  std::vector<std::string> exemption_rules;
+  std::optional<std::chrono::system_clock::time_point> exemption_until;
 };
 
-/// Decides one admission request.
-AdmissionOutcome handle_admission(const AdmissionInput& in);
+/// Decides one admission request at time `now` (exemptions expire).
+AdmissionOutcome handle_admission(const AdmissionInput& in,
+                                  std::chrono::system_clock::time_point now);
 
 /// For an HPA or KEDA ScaledObject review: the kind and name of the workload it scales, when it
 /// is one the webhook can read (Deployment, StatefulSet, Rollout); else empty.

@@ -1,257 +1,241 @@
 #include "webhook/metrics.h"
 
 #include <atomic>
-#include <cstdio>
 #include <cstring>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <mutex>
+#include <shared_mutex>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 namespace haguard::webhook {
 namespace {
 
-struct Family {
-  const char* name;
-  const char* help;
+using prometheus::Counter;
+using prometheus::Family;
+using prometheus::Gauge;
+using prometheus::Histogram;
+using LabelValues = std::initializer_list<std::pair<const char*, std::string_view>>;
+
+/// The series of one family, found by their label values without building prometheus-cpp's
+/// label map: every admission counts one request and a finding per rule, and Family::Add
+/// builds and hashes a std::map of strings under the family's lock. Series are never removed.
+template <typename T>
+class Series {
+ public:
+  explicit Series(Family<T>& family) : family_(family) {}
+
+  template <typename... Args>
+  T& get(LabelValues labels, const Args&... args) {
+    // The key: each value with its length before it, so that no two label sets share one.
+    thread_local std::string key;
+    key.clear();
+    for (const auto& [name, value] : labels) {
+      const auto size = static_cast<std::uint32_t>(value.size());
+      key.append(reinterpret_cast<const char*>(&size), sizeof size);
+      key.append(value);
+    }
+    {
+      std::shared_lock lock(mu_);
+      if (auto it = series_.find(std::string_view(key)); it != series_.end()) return *it->second;
+    }
+    std::lock_guard lock(mu_);
+    auto [it, inserted] = series_.try_emplace(key, nullptr);
+    if (inserted) {
+      prometheus::Labels map;
+      for (const auto& [name, value] : labels) map.emplace(name, value);
+      it->second = &family_.Add(map, args...);
+    }
+    return *it->second;
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  Family<T>& family_;
+  std::shared_mutex mu_;
+  std::unordered_map<std::string, T*, Hash, std::equal_to<>> series_;
 };
 
-constexpr Family kCounters[] = {
-    {"haguard_admission_requests_total",
-     "Admission requests by endpoint, environment, operation, kind and decision."},
-    {"haguard_findings_total", "Rule outcomes by rule, outcome and environment."},
-    {"haguard_exemptions_used_total", "Exemptions that turned a finding into a skip, by rule."},
-    {"haguard_http_responses_total", "HTTP responses by status code."},
-    {"haguard_policy_reloads_total", "Policy file loads by result."},
-    {"haguard_certificate_reloads_total", "Serving certificate loads by result."},
-    {"haguard_parent_lookups_total",
-     "Reads of a /scale parent through the Kubernetes API by result."},
-};
-
-void append_escaped(std::string& out, std::string_view v) {
-  // Runs of plain characters are appended whole: every request renders a dozen label sets.
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const char c = v[i];
-    if (c != '\\' && c != '"' && c != '\n') continue;
-    out.append(v.data() + run, i - run);
-    out += c == '\\' ? "\\\\" : c == '"' ? "\\\"" : "\\n";
-    run = i + 1;
-  }
-  out.append(v.data() + run, v.size() - run);
+template <typename T>
+Family<T>& family(prometheus::Registry& registry, const char* name, const char* help);
+template <>
+Family<Counter>& family(prometheus::Registry& registry, const char* name, const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+template <>
+Family<Gauge>& family(prometheus::Registry& registry, const char* name, const char* help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(registry);
+}
+template <>
+Family<Histogram>& family(prometheus::Registry& registry, const char* name, const char* help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry);
 }
 
-/// Appends {k="v",...} (nothing for no labels).
-template <typename L>
-void append_labels(std::string& out, const L& labels) {
-  bool first = true;
-  for (const auto& [k, v] : labels) {
-    out += first ? '{' : ',';
-    first = false;
-    out += k;
-    out += "=\"";
-    append_escaped(out, v);
-    out += '"';
-  }
-  if (!first) out += '}';
-}
-
-/// Rendered labels with one more label: {a="x"} + le="1" -> {a="x",le="1"}.
-std::string with_label(std::string_view labels, std::string_view key, std::string_view value) {
-  std::string out(labels.empty() ? "{" : labels.substr(0, labels.size() - 1));
-  if (!labels.empty()) out += ',';
-  out += key;
-  out += "=\"";
-  out += value;
-  out += "\"}";
-  return out;
-}
-
-std::string number(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+const char* result_of(bool ok) { return ok ? "success" : "error"; }
 
 }  // namespace
 
-Metrics::Metrics() : id_([] {
-  static std::atomic<std::uint64_t> next{1};
-  return next.fetch_add(1);
-}()) {}
+struct Metrics::Impl {
+  prometheus::Registry registry;
 
-Metrics::Shard& Metrics::shard() {
-  // (instance id, shard) pairs of the instances this thread has counted into: one in the server,
-  // a few in tests. Ids are never reused, so a destroyed instance's entry never matches again.
-  thread_local std::vector<std::pair<std::uint64_t, Shard*>> mine;
-  for (const auto& [id, s] : mine)
-    if (id == id_) return *s;
-  std::lock_guard lock(mu_);
-  Shard* s = shards_.emplace_back(std::make_unique<Shard>()).get();
-  mine.emplace_back(id_, s);
-  return *s;
-}
+  Series<Counter> requests{family<Counter>(
+      registry, "haguard_admission_requests_total",
+      "Admission requests by endpoint, environment, operation, kind and decision.")};
+  Series<Histogram> duration{family<Histogram>(registry, "haguard_admission_duration_seconds",
+                                               "Time to decide an admission request.")};
+  Series<Counter> findings{family<Counter>(registry, "haguard_findings_total",
+                                           "Rule outcomes by rule, outcome and environment.")};
+  Series<Counter> exemptions_used{
+      family<Counter>(registry, "haguard_exemptions_used_total",
+                      "Exemptions that turned a finding into a skip, by rule.")};
+  Series<Counter> http_responses{family<Counter>(registry, "haguard_http_responses_total",
+                                                 "HTTP responses by status code.")};
+  Series<Counter> policy_reloads{family<Counter>(registry, "haguard_policy_reloads_total",
+                                                 "Policy file loads by result.")};
+  Series<Counter> certificate_reloads{family<Counter>(
+      registry, "haguard_certificate_reloads_total", "Serving certificate loads by result.")};
+  Series<Counter> parent_lookups{
+      family<Counter>(registry, "haguard_parent_lookups_total",
+                      "Reads of a /scale parent through the Kubernetes API by result.")};
+
+  Family<Gauge>& build_info =
+      family<Gauge>(registry, "haguard_build_info", "Build of this webhook.");
+  Family<Gauge>& policy_info = family<Gauge>(
+      registry, "haguard_policy_info", "The policy in force (value 1), by hash and source.");
+  Gauge& policy_ok = family<Gauge>(registry, "haguard_policy_last_reload_success",
+                                   "Whether the last policy load succeeded.")
+                         .Add({});
+  Gauge& certificate_not_after =
+      family<Gauge>(registry, "haguard_certificate_not_after_seconds",
+                    "Expiry of the serving certificate (Unix time).")
+          .Add({});
+  Family<Gauge>& exemption_expiry = family<Gauge>(
+      registry, "haguard_exemption_expiry_timestamp_seconds",
+      "Expiry (Unix time) of the exemption an admitted object carries, by object and rule.");
+
+  std::mutex mu;                  ///< guards policy_in_force and exempted
+  Gauge* policy_in_force = nullptr;
+  /// The expiry series of each object admitted with an exemption, by namespace, kind, name.
+  std::map<std::tuple<std::string, std::string, std::string>, std::map<std::string, Gauge*>>
+      exempted;
+  std::atomic<bool> any_exempted{false};  ///< whether `exempted` holds anything
+};
 
 namespace {
-
-/// A series' key: name \0 then per label: label-name \0 value-length(4 bytes) value. Values are
-/// copied, not scanned for escapes: render() escapes them once per scrape, not per admission.
-void append_key(std::string& key, std::string_view name,
-                std::initializer_list<std::pair<std::string_view, std::string_view>> labels) {
-  key.assign(name);
-  key += '\0';
-  for (const auto& [k, v] : labels) {
-    key += k;
-    key += '\0';
-    const auto size = static_cast<std::uint32_t>(v.size());
-    key.append(reinterpret_cast<const char*>(&size), sizeof size);
-    key += v;
-  }
-}
-
-/// The family name of `key` and its labels rendered: {a="x",b="y"} ("" for none).
-std::pair<std::string_view, std::string> split_key(std::string_view key) {
-  const std::size_t end_of_name = key.find('\0');
-  std::string labels;
-  for (std::size_t pos = end_of_name + 1; pos < key.size();) {
-    const std::size_t end_of_label = key.find('\0', pos);
-    std::uint32_t size = 0;
-    std::memcpy(&size, key.data() + end_of_label + 1, sizeof size);
-    const std::size_t value_at = end_of_label + 1 + sizeof size;
-    labels += labels.empty() ? '{' : ',';
-    labels.append(key.substr(pos, end_of_label - pos));
-    labels += "=\"";
-    append_escaped(labels, key.substr(value_at, size));
-    labels += '"';
-    pos = value_at + size;
-  }
-  if (!labels.empty()) labels += '}';
-  return {key.substr(0, end_of_name), std::move(labels)};
-}
-
+/// The upper bounds of haguard_admission_duration_seconds' buckets.
+const Histogram::BucketBoundaries kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                              0.05,   0.1,   0.25,   0.5,   1,    2.5};
 }  // namespace
 
-void Metrics::inc(std::string_view name, Labels labels, double by) {
-  thread_local std::string key;
-  append_key(key, name, labels);
-  Shard& s = shard();
-  std::lock_guard lock(s.mu);
-  auto series = s.counters.find(std::string_view(key));
-  if (series == s.counters.end()) series = s.counters.emplace(key, 0.0).first;
-  series->second += by;
+Metrics::Metrics() : impl_(std::make_unique<Impl>()) {
+  impl_->build_info.Add({{"version", HAGUARD_VERSION}}).Set(1);
 }
+
+Metrics::~Metrics() = default;
 
 void Metrics::request(std::string_view endpoint, std::string_view environment,
                       std::string_view operation, std::string_view kind, std::string_view decision,
                       double seconds) {
-  inc("haguard_admission_requests_total", {{"endpoint", endpoint},
-                                           {"environment", environment},
-                                           {"operation", operation},
-                                           {"kind", kind},
-                                           {"decision", decision}});
-  Shard& s = shard();
-  std::lock_guard lock(s.mu);
-  auto it = s.latency.find(endpoint);
-  if (it == s.latency.end()) it = s.latency.emplace(endpoint, Histogram{}).first;
-  Histogram& h = it->second;
-  for (std::size_t i = 0; i < kBuckets.size(); ++i)
-    if (seconds <= kBuckets[i]) ++h.counts[i];
-  ++h.count;
-  h.sum += seconds;
+  impl_->requests
+      .get({{"endpoint", endpoint},
+            {"environment", environment},
+            {"operation", operation},
+            {"kind", kind},
+            {"decision", decision}})
+      .Increment();
+  impl_->duration.get({{"endpoint", endpoint}}, kBuckets).Observe(seconds);
 }
 
 void Metrics::finding(std::string_view rule, std::string_view outcome,
                       std::string_view environment) {
-  inc("haguard_findings_total",
-      {{"rule", rule}, {"outcome", outcome}, {"environment", environment}});
+  impl_->findings.get({{"rule", rule}, {"outcome", outcome}, {"environment", environment}})
+      .Increment();
 }
 
 void Metrics::exemption_used(std::string_view rule) {
-  inc("haguard_exemptions_used_total", {{"rule", rule}});
+  impl_->exemptions_used.get({{"rule", rule}}).Increment();
 }
 
 void Metrics::http_response(int code) {
   const std::string text = std::to_string(code);  // short: no allocation
-  inc("haguard_http_responses_total", {{"code", text}});
+  impl_->http_responses.get({{"code", text}}).Increment();
 }
 
 void Metrics::policy_reload(bool ok, std::string_view hash, std::string_view source) {
-  inc("haguard_policy_reloads_total", {{"result", ok ? "success" : "error"}});
-  std::lock_guard lock(mu_);
-  policy_ok_ = ok;
-  if (ok) {
-    policy_hash_ = hash;
-    policy_source_ = source;
-  }
+  impl_->policy_reloads.get({{"result", result_of(ok)}}).Increment();
+  impl_->policy_ok.Set(ok ? 1 : 0);
+  if (!ok) return;
+  std::lock_guard lock(impl_->mu);
+  if (impl_->policy_in_force) impl_->policy_info.Remove(impl_->policy_in_force);
+  impl_->policy_in_force =
+      &impl_->policy_info.Add({{"hash", std::string(hash)}, {"source", std::string(source)}});
+  impl_->policy_in_force->Set(1);
 }
 
 void Metrics::certificate_reload(bool ok) {
-  inc("haguard_certificate_reloads_total", {{"result", ok ? "success" : "error"}});
+  impl_->certificate_reloads.get({{"result", result_of(ok)}}).Increment();
 }
 
 void Metrics::certificate_not_after(std::int64_t unix_seconds) {
-  std::lock_guard lock(mu_);
-  cert_not_after_ = unix_seconds;
+  impl_->certificate_not_after.Set(static_cast<double>(unix_seconds));
 }
 
 void Metrics::parent_lookup(std::string_view result) {
-  inc("haguard_parent_lookups_total", {{"result", result}});
+  impl_->parent_lookups.get({{"result", result}}).Increment();
+}
+
+void Metrics::exemption_expiry(std::string_view namespace_, std::string_view kind,
+                               std::string_view name, const std::vector<std::string>& rules,
+                               std::optional<std::chrono::system_clock::time_point> until) {
+  const bool exempt = !rules.empty() && until.has_value();
+  // The common case, nothing exempted anywhere, takes no lock.
+  if (!exempt && !impl_->any_exempted.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(impl_->mu);
+  auto key = std::make_tuple(std::string(namespace_), std::string(kind), std::string(name));
+  auto found = impl_->exempted.find(key);
+  std::map<std::string, Gauge*> before;
+  if (found != impl_->exempted.end()) before = std::move(found->second);
+  std::map<std::string, Gauge*> now;
+  if (exempt) {
+    const double seconds =
+        std::chrono::duration<double>(until->time_since_epoch()).count();
+    for (const std::string& rule : rules) {
+      auto kept = before.extract(rule);
+      Gauge* g = !kept.empty() ? kept.mapped()
+                               : &impl_->exemption_expiry.Add({{"namespace", std::get<0>(key)},
+                                                               {"kind", std::get<1>(key)},
+                                                               {"name", std::get<2>(key)},
+                                                               {"rule", rule}});
+      g->Set(seconds);
+      now.emplace(rule, g);
+    }
+  }
+  for (const auto& [rule, g] : before) impl_->exemption_expiry.Remove(g);
+  if (now.empty()) {
+    if (found != impl_->exempted.end()) impl_->exempted.erase(found);
+  } else if (found != impl_->exempted.end()) {
+    found->second = std::move(now);
+  } else {
+    impl_->exempted.emplace(std::move(key), std::move(now));
+  }
+  impl_->any_exempted.store(!impl_->exempted.empty(), std::memory_order_release);
 }
 
 std::string Metrics::render() const {
-  std::lock_guard lock(mu_);
-  // The shards added up, in a stable order: by family, then by labels.
-  std::map<std::string, std::map<std::string, double>, std::less<>> counters;
-  std::map<std::string, Histogram> latency;
-  for (const auto& s : shards_) {
-    std::lock_guard shard_lock(s->mu);
-    for (const auto& [key, v] : s->counters) {
-      auto [name, labels] = split_key(key);
-      counters[std::string(name)][labels] += v;
-    }
-    for (const auto& [endpoint, h] : s->latency) {
-      std::string labels;
-      append_labels(labels, Labels{{"endpoint", endpoint}});
-      Histogram& sum = latency[labels];
-      for (std::size_t i = 0; i < kBuckets.size(); ++i) sum.counts[i] += h.counts[i];
-      sum.count += h.count;
-      sum.sum += h.sum;
-    }
-  }
-  std::string out;
-  out += "# HELP haguard_build_info Build of this webhook.\n# TYPE haguard_build_info gauge\n";
-  out += std::string("haguard_build_info{version=\"") + HAGUARD_VERSION + "\"} 1\n";
-  for (const auto& f : kCounters) {
-    out += std::string("# HELP ") + f.name + " " + f.help + "\n# TYPE " + f.name + " counter\n";
-    for (const auto& [labels, v] : counters[f.name]) out += f.name + labels + " " + number(v) + "\n";
-  }
-  out +=
-      "# HELP haguard_admission_duration_seconds Time to decide an admission request.\n"
-      "# TYPE haguard_admission_duration_seconds histogram\n";
-  for (const auto& [labels, h] : latency) {
-    for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      out += "haguard_admission_duration_seconds_bucket" +
-             with_label(labels, "le", number(kBuckets[i])) + " " + std::to_string(h.counts[i]) +
-             "\n";
-    out += "haguard_admission_duration_seconds_bucket" + with_label(labels, "le", "+Inf") + " " +
-           std::to_string(h.count) + "\n";
-    out += "haguard_admission_duration_seconds_sum" + labels + " " + number(h.sum) + "\n";
-    out +=
-        "haguard_admission_duration_seconds_count" + labels + " " + std::to_string(h.count) + "\n";
-  }
-  out +=
-      "# HELP haguard_policy_info The policy in force (value 1), by hash and source.\n"
-      "# TYPE haguard_policy_info gauge\n";
-  if (!policy_hash_.empty()) {
-    out += "haguard_policy_info";
-    append_labels(out, Labels{{"hash", policy_hash_}, {"source", policy_source_}});
-    out += " 1\n";
-  }
-  out +=
-      "# HELP haguard_policy_last_reload_success Whether the last policy load succeeded.\n"
-      "# TYPE haguard_policy_last_reload_success gauge\n";
-  out += std::string("haguard_policy_last_reload_success ") + (policy_ok_ ? "1" : "0") + "\n";
-  out +=
-      "# HELP haguard_certificate_not_after_seconds Expiry of the serving certificate "
-      "(Unix time).\n# TYPE haguard_certificate_not_after_seconds gauge\n";
-  out += "haguard_certificate_not_after_seconds " + std::to_string(cert_not_after_) + "\n";
-  return out;
+  return prometheus::TextSerializer().Serialize(impl_->registry.Collect());
 }
 
 }  // namespace haguard::webhook

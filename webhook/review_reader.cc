@@ -180,12 +180,16 @@ void prune(json& review) {
   drop_managed_fields(old);
 }
 
-simdjson::dom::parser& thread_parser() {
-  thread_local simdjson::dom::parser parser;
-  // Sized once per thread; should it fail, parse() allocates what it needs.
-  thread_local const bool sized =
-      parser.allocate(kKeptParserBytes, kParserMaxDepth) == simdjson::SUCCESS;
-  (void)sized;
+/// The thread's parser for small bodies. Held by a shared pointer so that keep_beyond_thread can
+/// hand it to a review that leaves the thread.
+std::shared_ptr<simdjson::dom::parser>& thread_parser() {
+  thread_local std::shared_ptr<simdjson::dom::parser> parser;
+  if (!parser) {
+    parser = std::make_shared<simdjson::dom::parser>();
+    // Sized once; should it fail, parse() allocates what it needs.
+    const bool sized = parser->allocate(kKeptParserBytes, kParserMaxDepth) == simdjson::SUCCESS;
+    (void)sized;
+  }
   return parser;
 }
 
@@ -196,10 +200,14 @@ std::string too_many_values_error() {
          " JSON values; no workload object is that large";
 }
 
+void keep_beyond_thread(ReadReview& read) {
+  if (read.dom && !read.keep) read.keep = std::move(thread_parser());
+}
+
 ReadReview read_review(std::string_view body, ReadAs read_as) {
   ReadReview out;
   std::shared_ptr<simdjson::dom::parser> own;
-  simdjson::dom::parser* parser = &thread_parser();
+  simdjson::dom::parser* parser = thread_parser().get();
   if (body.size() > kKeptParserBytes) {
     own = std::make_shared<simdjson::dom::parser>();
     if (own->allocate(body.size(), kParserMaxDepth) != simdjson::SUCCESS) {

@@ -60,6 +60,11 @@ enum class ReadAs { tree, dom };
 /// (refused, HTTP 400).
 ReadReview read_review(std::string_view body, ReadAs read_as = ReadAs::tree);
 
+/// Makes `read`'s DOM outlive the next read_review on this thread, for a review finished on
+/// another thread: a DOM in the thread's parser takes that parser along (the thread makes a new
+/// one when it next reads). Call it on the thread that read the review.
+void keep_beyond_thread(ReadReview& read);
+
 /// Why a review of more than kMaxReviewValues values is refused.
 std::string too_many_values_error();
 

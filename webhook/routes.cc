@@ -90,8 +90,7 @@ Response Router::error(http::status status, std::string_view message, unsigned v
   return reply(status, error_body(message), kJson, version);
 }
 
-std::optional<Response> Router::handle(const Request& req, bool client_verified,
-                                       bool may_block) const {
+Handled Router::handle(const Request& req, bool client_verified) const {
   Route route = parse_route(req.target());
   const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
   Response res;
@@ -124,15 +123,11 @@ std::optional<Response> Router::handle(const Request& req, bool client_verified,
                     req.version());
       } else {
         try {
-          std::optional<Response> made = admission(req, route, may_block);
-          if (!made) return std::nullopt;
-          res = std::move(*made);
+          Handled made = admission(req, route);
+          if (made.pending) return made;
+          res = std::move(*made.response);
         } catch (const std::exception& e) {
-          // A review the engine trips over must cost one answer, never the process (every admission
-          // in the cluster waits on it). The exception text names types, never the body.
-          log_event(spdlog::level::err, "review could not be judged", {{"error", e.what()}});
-          res = error(http::status::bad_request,
-                      std::string("the review could not be judged: ") + e.what(), req.version());
+          res = not_judged(e, req.version());
         }
       }
       break;
@@ -143,7 +138,15 @@ std::optional<Response> Router::handle(const Request& req, bool client_verified,
   // Draining: every answer closes its connection, so that when the listener closes no client is
   // left holding a kept-alive connection it may be writing a request into.
   res.keep_alive(req.keep_alive() && !deps_.draining.load());
-  return res;
+  return {std::move(res), nullptr};
+}
+
+Response Router::not_judged(const std::exception& e, unsigned version) const {
+  // A review the engine trips over must cost one answer, never the process (every admission in
+  // the cluster waits on it). The exception text names types, never the body.
+  log_event(spdlog::level::err, "review could not be judged", {{"error", e.what()}});
+  return error(http::status::bad_request, std::string("the review could not be judged: ") + e.what(),
+               version);
 }
 
 Response Router::readyz(unsigned version) const {
@@ -165,71 +168,119 @@ Response Router::readyz(unsigned version) const {
                version);
 }
 
-std::optional<Response> Router::admission(const Request& req, const Route& route,
-                                          bool may_block) const {
-  const auto start = std::chrono::steady_clock::now();
-  const Endpoint endpoint = route.kind == RouteKind::mutate ? Endpoint::mutate : Endpoint::validate;
+/// An admission request decoded, with what it needs from the Kubernetes API.
+struct PendingAdmission {
+  std::chrono::steady_clock::time_point start;
+  Endpoint endpoint = Endpoint::validate;
+  Route route;
+  unsigned version = 11;
+  bool keep_alive = true;
+  ReadReview read;           ///< the parsed review; `request` points into it
+  AdmissionRequest request;
+  /// What to read: a /scale request's parent (its exemptions and labels), or the workload an HPA
+  /// or ScaledObject scales (the policy's selectors judge the autoscaler by it). Empty: nothing.
+  std::string_view parent_kind;
+  std::string parent_name;
+  bool autoscaler = false;
+};
+
+Handled Router::admission(const Request& req, const Route& route) const {
+  PendingAdmission p;
+  p.start = std::chrono::steady_clock::now();
+  p.endpoint = route.kind == RouteKind::mutate ? Endpoint::mutate : Endpoint::validate;
+  p.route = route;
+  p.version = req.version();
+  p.keep_alive = req.keep_alive();
   if (!is_json_content_type(req[http::field::content_type]))
-    return error(http::status::unsupported_media_type, "Content-Type must be application/json",
-                 req.version());
+    return {error(http::status::unsupported_media_type, "Content-Type must be application/json",
+                  req.version()),
+            nullptr};
   note_body(req.body().size());
   // The review is judged where simdjson parsed it; the object is read into a tree only to be fixed.
-  ReadReview read = read_review(req.body(), ReadAs::dom);
-  if (!read.error.empty()) return error(http::status::bad_request, read.error, req.version());
-  DecodeResult decoded = decode_review(read.root(), read.depth_checked);
+  p.read = read_review(req.body(), ReadAs::dom);
+  if (!p.read.error.empty())
+    return {error(http::status::bad_request, p.read.error, req.version()), nullptr};
+  DecodeResult decoded = decode_review(p.read.root(), p.read.depth_checked);
   if (!decoded.request)
-    return error(http::status::bad_request, decoded.error, req.version());
-  const AdmissionRequest& request = *decoded.request;
-  std::shared_ptr<const Engine> engine = deps_.policies.engine();
+    return {error(http::status::bad_request, decoded.error, req.version()), nullptr};
+  p.request = std::move(*decoded.request);
+  const AdmissionRequest& request = p.request;
 
-  AdmissionInput in;
-  in.endpoint = endpoint;
-  in.environment = route.environment;
-  in.request = &request;
-  in.engine = engine.get();
-  in.parent_lookup_configured = deps_.kube != nullptr;
-  // What is read from the API: a /scale request's parent (its exemptions and labels), or the
-  // workload an HPA or ScaledObject scales (the policy's selectors judge the autoscaler by it).
-  ParentResult parent;
   std::string_view parent_kind = scale_parent_kind(request);
   std::string name = request.name;
-  const bool autoscaler = parent_kind.empty() && request.sub_resource.empty();
-  if (autoscaler) {
+  p.autoscaler = parent_kind.empty() && request.sub_resource.empty();
+  if (p.autoscaler) {
     std::tie(parent_kind, name) = autoscaler_target(request);
   } else if (name.empty()) {
     name = std::string(request.object["metadata"]["name"].str());
   }
+  ParentResult parent;
   if (!parent_kind.empty() && deps_.kube && request.object && !name.empty() &&
       (request.operation == "UPDATE" || request.operation == "CREATE")) {
-    if (auto hit = deps_.kube->cached_parent(parent_kind, request.namespace_, name))
+    p.parent_kind = parent_kind;
+    p.parent_name = std::move(name);
+    if (auto hit = deps_.kube->cached_parent(parent_kind, request.namespace_, p.parent_name)) {
       parent = std::move(*hit);
-    else if (!may_block)
-      return std::nullopt;
-    else
-      parent = deps_.kube->get_parent(parent_kind, request.namespace_, name,
-                                      lookup_budget(route.timeout));
+    } else {
+      keep_beyond_thread(p.read);
+      return {std::nullopt, std::make_shared<PendingAdmission>(std::move(p))};
+    }
+  }
+  return {decide(p, std::move(parent)), nullptr};
+}
+
+Response Router::finish(PendingAdmission& p) const {
+  Response res;
+  try {
+    res = decide(p, deps_.kube->get_parent(p.parent_kind, p.request.namespace_, p.parent_name,
+                                           lookup_budget(p.route.timeout)));
+  } catch (const std::exception& e) {
+    res = not_judged(e, p.version);
+  }
+  res.keep_alive(p.keep_alive && !deps_.draining.load());
+  return res;
+}
+
+Response Router::decide(PendingAdmission& p, ParentResult parent) const {
+  const AdmissionRequest& request = p.request;
+  const Endpoint endpoint = p.endpoint;
+  std::shared_ptr<const Engine> engine = deps_.policies.engine();
+  AdmissionInput in;
+  in.endpoint = endpoint;
+  in.environment = p.route.environment;
+  in.request = &request;
+  in.engine = engine.get();
+  in.parent_lookup_configured = deps_.kube != nullptr;
+  if (!p.parent_kind.empty()) {
     deps_.metrics.parent_lookup(!parent.error.empty() ? "error"
                                 : parent.not_found     ? "not_found"
                                 : parent.cached        ? "cached"
                                                        : "found");
-    if (parent.object) (autoscaler ? in.autoscaler_target : in.scale_parent) = &*parent.object;
+    if (parent.object) (p.autoscaler ? in.autoscaler_target : in.scale_parent) = &*parent.object;
     if (!parent.error.empty()) {
-      if (!autoscaler) in.parent_lookup_error = parent.error;
-      log_event(spdlog::level::warn, autoscaler ? "autoscaler target lookup failed" : "scale parent lookup failed",
-                {{"uid", request.uid}, {"kind", parent_kind}, {"namespace", request.namespace_},
-                 {"name", name}, {"error", parent.error}});
+      if (!p.autoscaler) in.parent_lookup_error = parent.error;
+      log_event(spdlog::level::warn,
+                p.autoscaler ? "autoscaler target lookup failed" : "scale parent lookup failed",
+                {{"uid", request.uid},
+                 {"kind", p.parent_kind},
+                 {"namespace", request.namespace_},
+                 {"name", p.parent_name},
+                 {"error", parent.error}});
     }
   }
-  AdmissionOutcome out = handle_admission(in);
+  AdmissionOutcome out = handle_admission(in, std::chrono::system_clock::now());
   std::string body = encode_review(request.api_version, request.uid, out.response, out.with_patch);
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - p.start).count();
 
   deps_.metrics.request(to_string(endpoint), out.environment, request.operation, request.kind,
                         out.decision, seconds);
   for (const Finding& f : out.findings)
     deps_.metrics.finding(f.rule, to_string(f.outcome), out.environment);
   for (const auto& rule : out.exempted_rules) deps_.metrics.exemption_used(rule);
+  if (out.exemption_known && out.response.allowed)
+    deps_.metrics.exemption_expiry(out.namespace_, request.kind, out.name, out.exemption_rules,
+                                   out.exemption_until);
 
   LogLine line;
   line.str("uid", request.uid)
@@ -254,7 +305,7 @@ std::optional<Response> Router::admission(const Request& req, const Route& route
   if (!failed.empty()) line.list("denied_by", failed);
   log_line(spdlog::level::info, "admission", line);
 
-  return reply(http::status::ok, std::move(body), kJson, req.version());
+  return reply(http::status::ok, std::move(body), kJson, p.version);
 }
 
 }  // namespace haguard::webhook

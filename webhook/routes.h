@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -43,20 +45,34 @@ struct RouterDeps {
   bool require_client_cert = false;      ///< --client-ca: admission routes need a verified one
 };
 
+/// An admission request whose answer waits on a read from the Kubernetes API that is not cached:
+/// the review as parsed and decoded, and what to read. Router::finish completes it.
+struct PendingAdmission;
+
+/// What Router::handle made of a request: its answer, or an admission left to finish.
+struct Handled {
+  std::optional<Response> response;
+  std::shared_ptr<PendingAdmission> pending;  ///< set when `response` is not
+};
+
 class Router {
  public:
   explicit Router(RouterDeps deps) : deps_(deps) {}
 
-  /// The answer to one complete request. `client_verified`: the peer presented a client
-  /// certificate that the --client-ca bundle verified. Without `may_block`, nullopt when the
-  /// answer needs a read from the Kubernetes API that is not cached: call again, with it, on a
-  /// thread that may wait.
-  std::optional<Response> handle(const Request& req, bool client_verified, bool may_block) const;
+  /// The answer to one complete request, or (only with --kube-api) an admission that waits on
+  /// the Kubernetes API: pass it to finish() on a thread that may wait. `client_verified`: the
+  /// peer presented a client certificate that the --client-ca bundle verified.
+  Handled handle(const Request& req, bool client_verified) const;
+  /// The answer to a pending admission: reads what it waits on (bounded by the request's
+  /// ?timeout), then decides. Blocks; independent of the request, which may be gone.
+  Response finish(PendingAdmission& pending) const;
   /// An error answer the session makes itself (413 for a body over the limit, 400 for bad HTTP).
   Response error(http::status status, std::string_view message, unsigned version) const;
 
  private:
-  std::optional<Response> admission(const Request& req, const Route& route, bool may_block) const;
+  Handled admission(const Request& req, const Route& route) const;
+  Response decide(PendingAdmission& p, ParentResult parent) const;
+  Response not_judged(const std::exception& e, unsigned version) const;
   Response readyz(unsigned version) const;
   Response reply(http::status status, std::string body, std::string_view content_type,
                  unsigned version) const;

@@ -159,18 +159,16 @@ constexpr std::size_t kReusedBodyBytes = 64 * 1024;
 void Session::on_body(beast::error_code ec, std::size_t) {
   if (ec) return on_read_error(ec);
   Request req = parser_->release();
-  std::optional<Response> res = router_.handle(req, client_verified_, blocking_ == nullptr);
-  if (res) {
-    if (req.body().capacity() <= kReusedBodyBytes) {
-      spare_body_ = std::move(req.body());
-      spare_body_.clear();
-    }
-    return answer(std::move(*res));
+  Handled handled = router_.handle(req, client_verified_);
+  if (req.body().capacity() <= kReusedBodyBytes) {
+    spare_body_ = std::move(req.body());
+    spare_body_.clear();
   }
-  // The answer waits on the Kubernetes API: make it on the blocking pool, then write it from this
-  // connection's thread. The other connections of this thread go on meanwhile.
-  net::post(*blocking_, [self = shared_from_this(), req = std::move(req)] {
-    Response made = *self->router_.handle(req, self->client_verified_, true);
+  if (handled.response) return answer(std::move(*handled.response));
+  // The answer waits on the Kubernetes API: finish it on the blocking pool, then write it from
+  // this connection's thread. The other connections of this thread go on meanwhile.
+  net::post(*blocking_, [self = shared_from_this(), pending = std::move(handled.pending)] {
+    Response made = self->router_.finish(*pending);
     net::post(self->stream_.get_executor(), [self, made = std::move(made)]() mutable {
       self->answer(std::move(made));
     });

@@ -1,9 +1,11 @@
 #include "webhook/text.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
 namespace haguard::webhook {
 namespace {
@@ -120,53 +122,32 @@ bool is_dns1123_label(std::string_view s) {
 }
 
 std::string base64_encode(std::string_view data) {
-  static constexpr char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    std::uint32_t v = (std::uint32_t(std::uint8_t(data[i])) << 16) |
-                      (std::uint32_t(std::uint8_t(data[i + 1])) << 8) | std::uint8_t(data[i + 2]);
-    out += kTable[(v >> 18) & 63];
-    out += kTable[(v >> 12) & 63];
-    out += kTable[(v >> 6) & 63];
-    out += kTable[v & 63];
-  }
-  if (i < data.size()) {
-    std::uint32_t v = std::uint32_t(std::uint8_t(data[i])) << 16;
-    if (i + 1 < data.size()) v |= std::uint32_t(std::uint8_t(data[i + 1])) << 8;
-    out += kTable[(v >> 18) & 63];
-    out += kTable[(v >> 12) & 63];
-    out += i + 1 < data.size() ? kTable[(v >> 6) & 63] : '=';
-    out += '=';
-  }
+  // EVP_EncodeBlock writes the padded text and a NUL after it.
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(static_cast<std::size_t>(n));
   return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  std::size_t pad = 0;
-  for (char c : text) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=') { ++pad; continue; }
-    else if (std::isspace(static_cast<unsigned char>(c))) continue;
-    else return std::nullopt;
-    if (pad) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
+  std::string b64;
+  b64.reserve(text.size());
+  for (char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c))) b64.push_back(c);
+  // EVP_DecodeBlock reads '=' as zero bits and counts the bytes they make: padding is checked
+  // here (only at the end, at most two) and its bytes taken off the result.
+  const std::size_t data_end = std::min(b64.find('='), b64.size());
+  const std::size_t pad = b64.size() - data_end;
+  if (b64.size() % 4 != 0 || pad > 2 || b64.find_first_not_of('=', data_end) != std::string::npos)
+    return std::nullopt;
+  std::string out(b64.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(b64.data()),
+                                static_cast<int>(b64.size()));
+  if (n < 0) return std::nullopt;
+  out.resize(static_cast<std::size_t>(n) - pad);
   return out;
 }
 

@@ -31,8 +31,10 @@ bool is_dns1123_label(std::string_view s);
 /// replaced by U+FFFD; for the rare strings that need escaping, nlohmann writes it.
 void append_json_string(std::string& out, std::string_view s);
 
+/// Standard base64 with padding (OpenSSL's EVP_EncodeBlock).
 std::string base64_encode(std::string_view data);
-/// Decodes standard base64 (whitespace ignored); nullopt when malformed.
+/// Decodes standard base64 with its padding, as Go's base64.StdEncoding (whitespace ignored);
+/// nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace haguard::webhook

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# haguard-webhook under load, beside nginx serving the same answers over the same TLS (issue 6).
+# haguard-webhook under load, beside nginx serving the same answers over the same TLS.
 #
 #   bench/webhook/run.sh [LABEL=BINARY]...
 #

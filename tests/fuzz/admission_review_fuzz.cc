@@ -41,8 +41,8 @@ json run(const wh::AdmissionRequest& request, wh::Endpoint endpoint, std::string
   in.parent_lookup_configured = parent != nullptr || lookup_failed;
   if (lookup_failed) in.parent_lookup_error = "timed out";
   // Fixed, so a crash replays; the cases' exemptions expire in 2026-12.
-  in.now = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
-  wh::AdmissionOutcome out = wh::handle_admission(in);
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
+  wh::AdmissionOutcome out = wh::handle_admission(in, now);
   const std::string text =
       wh::encode_review(request.api_version, request.uid, out.response, out.with_patch);
   FUZZ_CHECK(text == wh::oracle::expected_answer(request.api_version, request.uid, out.response,

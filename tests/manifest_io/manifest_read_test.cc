@@ -9,15 +9,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/files.h"
+
 namespace haguard {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using haguard::test::read_file;
 
 std::vector<json> objects_of(const ReadResult& r) {
   std::vector<json> out;

@@ -3,84 +3,18 @@
 // rendered into the webhook configurations and verifies the name haguard.haguard.svc; every path
 // the configurations route to is served.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <fcntl.h>
 #include <fstream>
 #include <set>
 #include <string>
-#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "tests/manifests/manifests_harness.h"
-
-extern char** environ;
+#include "tests/support/reviews.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::manifests_test {
 namespace {
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    ::close(fd);
-    return 0;
-  }
-  int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
-/// haguard-webhook on 127.0.0.1:<port> with the dev overlay's certificate and the shipped policy.
-class Webhook {
- public:
-  Webhook(const Renders& r, int port) {
-    std::string listen = "--listen=127.0.0.1:" + std::to_string(port);
-    std::string cert = "--tls-cert=" + r.certs_dir + "/tls.crt";
-    std::string key = "--tls-key=" + r.certs_dir + "/tls.key";
-    std::string policy = "--policy=" + r.scratch + "/manifests/policy/policy.yaml";
-    log_ = r.scratch + "/webhook.log";
-    std::vector<std::string> args = {HAGUARD_WEBHOOK_BIN, listen, cert, key, policy,
-                                     "--shutdown-grace=0", "--log-level=warn"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Webhook() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  bool started() const { return pid_ > 0; }
-  std::string log() const { return read_file(log_); }
-
- private:
-  pid_t pid_ = -1;
-  std::string log_;
-};
 
 /// curl as kube-apiserver: HTTPS to `host`:port resolved to loopback, trusting only `ca_file`
 /// (or the system store when empty). Prints the HTTP code on the last line.
@@ -110,20 +44,7 @@ json review(const std::string& uid) {
         {"template",
          {{"metadata", {{"labels", {{"app.kubernetes.io/name", "dapp"}}}}},
           {"spec", {{"containers", json::array({{{"name", "dapp"}, {"image", "dalp/dapp:1.0"}}})}}}}}}}};
-  return {{"apiVersion", "admission.k8s.io/v1"},
-          {"kind", "AdmissionReview"},
-          {"request",
-           {{"uid", uid},
-            {"kind", {{"group", "apps"}, {"version", "v1"}, {"kind", "Deployment"}}},
-            {"resource", {{"group", "apps"}, {"version", "v1"}, {"resource", "deployments"}}},
-            {"requestKind", {{"group", "apps"}, {"version", "v1"}, {"kind", "Deployment"}}},
-            {"requestResource", {{"group", "apps"}, {"version", "v1"}, {"resource", "deployments"}}},
-            {"name", "dapp"},
-            {"namespace", "dalp"},
-            {"operation", "CREATE"},
-            {"userInfo", {{"username", "alice"}}},
-            {"object", deployment},
-            {"dryRun", false}}}};
+  return haguard::test::review_of(uid, deployment);
 }
 
 TEST(DevCertificates, RunningWebhookIsTrustedUnderItsServiceName) {
@@ -146,16 +67,15 @@ TEST(DevCertificates, RunningWebhookIsTrustedUnderItsServiceName) {
   std::string host = svc.value("name", "") + "." + svc.value("namespace", "") + ".svc";
   ASSERT_EQ(host, "haguard.haguard.svc");
 
-  int port = free_port();
-  ASSERT_NE(port, 0);
-  Webhook webhook(r, port);
-  ASSERT_TRUE(webhook.started());
-  CommandResult ready;
-  for (int i = 0; i < 100; ++i) {
-    ready = curl(host, port, ca_file, "/readyz");
-    if (ready.status == 0 && http_code(ready.out) == "200") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  // Started as the tests start it, probed on /readyz trusting only the caBundle.
+  haguard::test::WebhookProcess webhook(
+      {"--tls-cert", r.certs_dir + "/tls.crt", "--tls-key", r.certs_dir + "/tls.key", "--policy",
+       r.scratch + "/manifests/policy/policy.yaml", "--shutdown-grace=0", "--log-level=warn"},
+      ca_file);
+  std::string error;
+  ASSERT_TRUE(webhook.start(&error)) << error;
+  const int port = webhook.port();
+  CommandResult ready = curl(host, port, ca_file, "/readyz");
   ASSERT_EQ(http_code(ready.out), "200") << ready.out << "\nwebhook log:\n" << webhook.log();
 
   // Every path the rendered configurations send reviews to answers with the request's uid;
@@ -190,6 +110,7 @@ TEST(DevCertificates, RunningWebhookIsTrustedUnderItsServiceName) {
   EXPECT_EQ(wrong_name.status, 60) << wrong_name.out;
   CommandResult system_trust = curl(host, port, "", "/readyz");
   EXPECT_EQ(system_trust.status, 60) << system_trust.out;
+  EXPECT_EQ(webhook.stop(), 0) << webhook.log();
 }
 
 }  // namespace

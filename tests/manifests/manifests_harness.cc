@@ -35,11 +35,6 @@ std::string quote(const std::string& s) {
   return out + "'";
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 bool have(const std::string& program) {
   return run("command -v " + quote(program) + " >/dev/null").status == 0;
 }

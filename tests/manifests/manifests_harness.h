@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "policies/workload.h"
+#include "tests/support/files.h"
 
 namespace haguard::manifests_test {
 
@@ -25,8 +26,7 @@ CommandResult run(const std::string& command, bool merge_stderr = true);
 /// Single-quotes `s` for /bin/sh.
 std::string quote(const std::string& s);
 
-/// Whole file as a string; empty when unreadable.
-std::string read_file(const std::string& path);
+using haguard::test::read_file;  // tests/support/files.h
 
 /// Whether `program` is on PATH.
 bool have(const std::string& program);

@@ -53,13 +53,6 @@ spec:
         - {name: http, containerPort: 3000}
 )";
 
-std::string read_file(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 class FnKrm : public ::testing::Test {
  protected:
   std::vector<std::string> env() const {

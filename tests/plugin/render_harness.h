@@ -10,20 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/files.h"
+#include "tests/support/process.h"
+
 namespace haguard::test {
 
 using json = nlohmann::json;
-
-struct ProcResult {
-  int exit_code = -1;  ///< -1: killed by a signal or not started
-  std::string out, err;
-  double seconds = 0;
-};
-
-/// fork/execve `argv` (argv[0] an absolute path) in `cwd` with exactly `env`; no shell.
-ProcResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                       const std::string& cwd, const std::string& stdin_text = "",
-                       int timeout_seconds = 120);
 
 /// A throwaway repository: <tmp>/repo with a .git directory; removed on destruction.
 class FakeRepo {

@@ -1,5 +1,6 @@
 // Review cases as data: tests/cases/admission/*.json, each an AdmissionReview sent to the real
-// webhook at its path with the expected decision, patch and warnings. One test walks them all.
+// webhook with the expected decision, patch and warnings. Each case at each of its paths is a test
+// of its own (AdmissionCases/AnsweredAsExpected/Files.<file>__<path>).
 //
 // A case file is the AdmissionReview itself (so `curl -d @file` works) with one more top-level
 // key, "haguardCase": {"description", "path" (or "paths": a list, or "every" for /validate and
@@ -23,10 +24,12 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/webhook/admission_checks.h"
-#include "tests/webhook/kube_stand_in.h"
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/kube_stand_in.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::webhook::testing {
+
+using namespace haguard::test;  // tests/support
 namespace {
 
 using nlohmann::json;
@@ -198,6 +201,27 @@ std::vector<fs::path> case_files() {
   return files;
 }
 
+/// One test: a case file sent to one of its paths.
+struct CaseAt {
+  fs::path file;
+  std::string path;
+};
+
+/// Every case at every path it names; a file that is not JSON is one test that fails.
+std::vector<CaseAt> cases() {
+  std::vector<CaseAt> out;
+  for (const fs::path& file : case_files()) {
+    const json c = json::parse(read_file(file.string()), nullptr, false);
+    const json* meta = c.is_object() && c.contains("haguardCase") ? &c["haguardCase"] : nullptr;
+    if (meta == nullptr || !(meta->contains("path") || meta->contains("paths"))) {
+      out.push_back({file, ""});
+      continue;
+    }
+    for (const std::string& path : paths_of(*meta)) out.push_back({file, path});
+  }
+  return out;
+}
+
 /// One webhook fleet for the cases a process runs: started on first use, stopped after the last
 /// test (by the environment below, while gtest can still report a failure to stop).
 std::unique_ptr<Fleet> g_fleet;
@@ -213,20 +237,21 @@ class FleetEnvironment : public ::testing::Environment {
 [[maybe_unused]] const auto* const kFleetEnvironment =
     ::testing::AddGlobalTestEnvironment(new FleetEnvironment);
 
-class AdmissionCases : public ::testing::TestWithParam<fs::path> {};
+class AdmissionCases : public ::testing::TestWithParam<CaseAt> {};
 
 TEST_P(AdmissionCases, AnsweredAsExpected) {
-  json c = json::parse(read_text(GetParam().string()), nullptr, false);
-  ASSERT_FALSE(c.is_discarded()) << GetParam();
+  const CaseAt& at = GetParam();
+  json c = json::parse(read_file(at.file.string()), nullptr, false);
+  ASSERT_FALSE(c.is_discarded()) << at.file << " is not JSON";
+  ASSERT_FALSE(at.path.empty()) << at.file << ": haguardCase with a path or paths is missing";
   expand_times(c);
-  for (const std::string& path : paths_of(c.at("haguardCase"))) {
-    SCOPED_TRACE(path);
-    run_case(fleet(), c, path);
-  }
+  run_case(fleet(), c, at.path);
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, AdmissionCases, ::testing::ValuesIn(case_files()), [](const auto& p) {
-  std::string n = p.param.stem().string();
+/// "bundled-redis-by-image-denied" at "/validate/production":
+/// bundled_redis_by_image_denied__validate_production.
+INSTANTIATE_TEST_SUITE_P(Files, AdmissionCases, ::testing::ValuesIn(cases()), [](const auto& p) {
+  std::string n = p.param.file.stem().string() + "_" + p.param.path;
   std::replace_if(n.begin(), n.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
   return n;
 });

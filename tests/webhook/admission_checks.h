@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "tests/webhook/tls_client.h"
+#include "tests/support/tls_client.h"
 #include "webhook/text.h"
 
 namespace haguard::webhook::testing {
+
+using haguard::test::HttpResult;
 
 /// Returns the parsed response review (null JSON when the answer is unusable).
 inline nlohmann::json expect_apiserver_accepts(const HttpResult& r, const nlohmann::json& request,

@@ -68,7 +68,7 @@ class HandlerTest : public ::testing::Test {
     EXPECT_TRUE(d.request) << d.error;
     AdmissionInput in = input_for(*d.request, engine, endpoint, env, parent);
     in.parent_lookup_configured = kube_api;
-    AdmissionOutcome out = handle_admission(in);
+    AdmissionOutcome out = handle_admission(in, std::chrono::system_clock::now());
     const std::string text =
         encode_review(d.request->api_version, d.request->uid, out.response, out.with_patch);
     EXPECT_EQ(text, oracle::expected_answer(d.request->api_version, d.request->uid, out.response,
@@ -176,6 +176,44 @@ TEST_F(HandlerTest, DeleteIsNeverJudgedNorPatched) {
     EXPECT_TRUE(res["response"]["allowed"].get<bool>());
     EXPECT_FALSE(res["response"].contains("patch"));
   }
+}
+
+TEST_F(HandlerTest, ValidateReportsTheExemptionAnAdmittedObjectCarries) {
+  using std::chrono::hours;
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1'795'000'000));
+  json obj = deployment(1);
+  obj["metadata"]["annotations"] = {{"haguard.dalp.io/exempt", "min-replicas,probes"},
+                                    {"haguard.dalp.io/exempt-reason", "maintenance, CHG-1"},
+                                    {"haguard.dalp.io/exempt-until", "2026-11-19T00:00:00Z"}};
+  const auto outcome = [&](const json& rev, Endpoint endpoint, std::string_view env) {
+    DecodeResult d = decode_review(rev);
+    EXPECT_TRUE(d.request) << d.error;
+    return handle_admission(input_for(*d.request, engine, endpoint, env, nullptr), now);
+  };
+  AdmissionOutcome out = outcome(review(obj), Endpoint::validate, "staging");
+  EXPECT_TRUE(out.response.allowed) << out.response.message;
+  EXPECT_TRUE(out.exemption_known);
+  EXPECT_EQ(out.exemption_rules, (std::vector<std::string>{"min-replicas", "probes"}));
+  EXPECT_EQ(out.exemption_until, parse_rfc3339("2026-11-19T00:00:00Z"));
+  EXPECT_FALSE(outcome(review(obj), Endpoint::mutate, "staging").exemption_known)
+      << "/validate alone decides";
+
+  // Expired: the object carries no valid exemption.
+  obj["metadata"]["annotations"]["haguard.dalp.io/exempt-until"] = "2026-11-01T00:00:00Z";
+  out = outcome(review(obj), Endpoint::validate, "staging");
+  EXPECT_TRUE(out.exemption_known);
+  EXPECT_TRUE(out.exemption_rules.empty());
+
+  // Without the annotations, and deleted: known, none.
+  out = outcome(review(deployment(1)), Endpoint::validate, "staging");
+  EXPECT_TRUE(out.exemption_known);
+  EXPECT_TRUE(out.exemption_rules.empty());
+  json del = review(deployment(1), "DELETE");
+  del["request"]["oldObject"] = del["request"]["object"];
+  del["request"]["object"] = nullptr;
+  out = outcome(del, Endpoint::validate, "staging");
+  EXPECT_TRUE(out.exemption_known);
+  EXPECT_TRUE(out.exemption_rules.empty());
 }
 
 TEST_F(HandlerTest, UpdateOfObjectBeingDeletedIsAllowed) {
@@ -331,8 +369,7 @@ json judged(const Engine& engine, std::string_view body, ReadAs read_as, Endpoin
   DecodeResult d = decode_review(read.root(), read.depth_checked);
   if (!d.request) return {{"decode error", d.error}};
   AdmissionInput in = input_for(*d.request, engine, endpoint, env, parent);
-  in.now = now;
-  AdmissionOutcome out = handle_admission(in);
+  AdmissionOutcome out = handle_admission(in, now);
   json findings = json::array();
   for (const Finding& f : out.findings) findings.push_back(f.message);
   return {{"review", json::parse(encode_review(d.request->api_version, d.request->uid,

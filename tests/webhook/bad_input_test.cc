@@ -1,4 +1,4 @@
-// Bad input over the network against the real haguard-webhook (issue 7): every case gets its
+// Bad input over the network against the real haguard-webhook: every case gets its
 // expected answer, and the server still answers a good review afterwards. The server runs with
 // 2-second deadlines (--handshake-timeout, --header-timeout, --body-timeout) so that deadline
 // cases take seconds; the client side waits generously.
@@ -15,13 +15,15 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/webhook/admission_checks.h"
-#include "tests/webhook/kube_stand_in.h"
-#include "tests/webhook/raw_connection.h"
-#include "tests/webhook/reviews.h"
-#include "tests/webhook/tls_client.h"
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/kube_stand_in.h"
+#include "tests/support/raw_connection.h"
+#include "tests/support/reviews.h"
+#include "tests/support/tls_client.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::webhook::testing {
+
+using namespace haguard::test;  // tests/support
 namespace {
 
 using nlohmann::json;

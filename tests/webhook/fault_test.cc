@@ -1,4 +1,4 @@
-// Faults while requests flow at a steady rate (issue 7): a policy replaced by a valid one and
+// Faults while requests flow at a steady rate: a policy replaced by a valid one and
 // then by an invalid one, certificate rotation, SIGTERM. Four client threads send 150 reviews a
 // second in all; every answer says which policy decided it (minimum replicas 2 allows the
 // 2-replica dApp, minimum 3 denies it on /validate and patches it to 3 on /mutate).
@@ -13,11 +13,13 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/webhook/admission_checks.h"
-#include "tests/webhook/reviews.h"
-#include "tests/webhook/tls_client.h"
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/reviews.h"
+#include "tests/support/tls_client.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::webhook::testing {
+
+using namespace haguard::test;  // tests/support
 namespace {
 
 using nlohmann::json;
@@ -132,12 +134,12 @@ class FaultTest : public ::testing::Test {
     dir_ = make_temp_dir("haguard-faults");
     certs_ = make_certs(dir_ + "/certs");
     policy_ = dir_ + "/policy.yaml";
-    min2_ = read_text(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
+    min2_ = read_file(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
     const std::string from = "minimum: 2";
     ASSERT_NE(min2_.find(from), std::string::npos);
     min3_ = min2_;
     min3_.replace(min3_.find(from), from.size(), "minimum: 3");
-    write_text(policy_, min2_);
+    write_file(policy_, min2_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -162,7 +164,7 @@ TEST_F(FaultTest, PolicyReplacedByAValidOneThenAnInvalidOne) {
   std::this_thread::sleep_for(seconds(2));
 
   const auto swapped = Clock::now();
-  write_text(policy_, min3_);
+  write_file(policy_, min3_);
   Clock::time_point observed{};
   for (int i = 0; i < 200; ++i) {
     if (policy_hash(p) != hash2) {
@@ -176,7 +178,7 @@ TEST_F(FaultTest, PolicyReplacedByAValidOneThenAnInvalidOne) {
 
   // An invalid file: the minimum-3 policy keeps answering.
   const auto broken = Clock::now();
-  write_text(policy_, min3_ + "\n  bogusKey: true\n");
+  write_file(policy_, min3_ + "\n  bogusKey: true\n");
   bool reported = false;
   for (int i = 0; i < 200 && !reported; ++i) {
     TlsClient c(p.port(), p.client_options());

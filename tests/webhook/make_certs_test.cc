@@ -3,9 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::webhook::testing {
+
+using namespace haguard::test;  // tests/support
 namespace {
 
 namespace fs = std::filesystem;
@@ -29,19 +31,19 @@ TEST(MakeCerts, ServiceAndNamespaceSansEcdsaIdempotentForce) {
   EXPECT_EQ(c.ca_bundle.find('\n'), std::string::npos);
   EXPECT_EQ(c.ca_bundle.rfind("LS0tLS1CRUdJTi", 0), 0u);
 
-  const std::string cert_before = read_text(c.cert), ca_before = read_text(c.ca);
+  const std::string cert_before = read_file(c.cert), ca_before = read_file(c.ca);
   CertFiles again = make_certs(dir, {"webhook", "platform"});
-  EXPECT_EQ(read_text(c.cert), cert_before) << "a valid certificate was replaced";
+  EXPECT_EQ(read_file(c.cert), cert_before) << "a valid certificate was replaced";
   EXPECT_EQ(again.ca_bundle, c.ca_bundle);
 
   make_certs(dir, {"--force", "webhook", "platform"});
-  EXPECT_NE(read_text(c.cert), cert_before);
-  EXPECT_NE(read_text(c.ca), ca_before);
+  EXPECT_NE(read_file(c.cert), cert_before);
+  EXPECT_NE(read_file(c.ca), ca_before);
 
   // Other names: a new serving certificate under the same CA.
-  const std::string ca_now = read_text(c.ca);
+  const std::string ca_now = read_file(c.ca);
   make_certs(dir, {"other", "platform"});
-  EXPECT_EQ(read_text(c.ca), ca_now);
+  EXPECT_EQ(read_file(c.ca), ca_now);
   EXPECT_NE(openssl_text(c.cert).find("DNS:other.platform.svc"), std::string::npos);
 
   EXPECT_NE(run_program({std::string(HAGUARD_SOURCE_DIR) + "/certs/make-certs", "--out", dir,

@@ -240,6 +240,27 @@ TEST(ReadReview, ALargeBodysDomOutlivesTheNextRead) {
   EXPECT_EQ(object["spec"]["template"]["spec"]["containers"].items()[0]["env"].size(), 2000u);
 }
 
+TEST(ReadReview, ASmallBodysDomKeptBeyondTheThreadOutlivesTheNextReads) {
+  // A small body is parsed by the thread's parser, which the next read reuses; a review finished
+  // on another thread (a /scale parent read from the API) takes that parser along instead.
+  const std::string small = update_review(3).dump();
+  ReadReview r = read_review(small, ReadAs::dom);
+  ASSERT_TRUE(r.dom);
+  EXPECT_FALSE(r.keep);
+  keep_beyond_thread(r);
+  EXPECT_TRUE(r.keep);
+  for (int n = 1; n < 5; ++n) {  // the thread's next reads
+    ReadReview other = read_review(update_review(n * 7).dump(), ReadAs::dom);
+    ASSERT_TRUE(other.dom) << other.error;
+    EXPECT_EQ(other.dom["request"]["object"].to_json(), update_review(n * 7)["request"]["object"]);
+  }
+  std::thread elsewhere([r = std::move(r)] {
+    const JsonNode object = r.dom["request"]["object"];
+    EXPECT_EQ(object.to_json(), update_review(3)["request"]["object"]);
+  });
+  elsewhere.join();
+}
+
 TEST(ReadReview, KeepsOnlyTheOldObjectsMetadataAndDecodesTheSame) {
   const json review = update_review(3);
   ReadReview r = read_review(review.dump());

@@ -1,4 +1,4 @@
-// Security over the real process (issue 7): the logs never carry object bodies or key material,
+// Security over the real process: the logs never carry object bodies or key material,
 // whatever the request and whatever fails; with --client-ca only clients holding a certificate
 // from that CA, for client authentication, get an admission answer.
 #include <filesystem>
@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/webhook/admission_checks.h"
-#include "tests/webhook/raw_connection.h"
-#include "tests/webhook/reviews.h"
-#include "tests/webhook/tls_client.h"
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/raw_connection.h"
+#include "tests/support/reviews.h"
+#include "tests/support/tls_client.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::webhook::testing {
+
+using namespace haguard::test;  // tests/support
 namespace {
 
 using nlohmann::json;
@@ -33,7 +35,7 @@ std::string random_secret() {
 /// The base64 lines of a PEM file's body (what key bytes look like in text).
 std::vector<std::string> pem_body_lines(const std::string& path) {
   std::vector<std::string> lines;
-  std::istringstream in(read_text(path));
+  std::istringstream in(read_file(path));
   std::string line;
   while (std::getline(in, line))
     if (!line.empty() && line.rfind("-----", 0) != 0 && line.size() >= 16) lines.push_back(line);
@@ -109,15 +111,15 @@ TEST(WebhookLogs, NeverCarryObjectBodiesOrKeyMaterial) {
   // Key material on the failure paths: a key that does not match, a key file that is not a key
   // (its text must not be echoed back), an unreadable key.
   CertFiles other = make_certs(dir + "/other");
-  write_text(key, read_text(other.key));
+  write_file(key, read_file(other.key));
   std::this_thread::sleep_for(milliseconds(500));
   // A PEM frame around no key at all (spelled in two parts so no scan takes this file for a key).
   const std::string pem = std::string("PRIVATE") + " KEY-----";
-  write_text(key, "-----BEGIN " + pem + "\n" + secret + "\n-----END " + pem + "\n");
+  write_file(key, "-----BEGIN " + pem + "\n" + secret + "\n-----END " + pem + "\n");
   std::this_thread::sleep_for(milliseconds(500));
   fs::remove(key);
   std::this_thread::sleep_for(milliseconds(500));
-  write_text(key, read_text(certs.key));
+  write_file(key, read_file(certs.key));
   std::this_thread::sleep_for(milliseconds(500));
   EXPECT_EQ(c.request("GET", "/healthz").status, 200);
   EXPECT_EQ(p.stop(), 0);
@@ -138,7 +140,7 @@ std::string make_client_cert(const std::string& dir, const std::string& name, co
                              const std::string& ca_key, const std::string& usage) {
   const std::string key = dir + "/" + name + ".key", csr = dir + "/" + name + ".csr",
                     crt = dir + "/" + name + ".crt", ext = dir + "/" + name + ".cnf";
-  write_text(ext, "extendedKeyUsage=" + usage + "\n");
+  write_file(ext, "extendedKeyUsage=" + usage + "\n");
   EXPECT_EQ(run_program({"/usr/bin/openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout",
                          "-out", key}), 0);
   if (ca.empty()) {

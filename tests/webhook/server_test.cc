@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -14,12 +15,15 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/webhook/admission_checks.h"
-#include "tests/webhook/kube_stand_in.h"
-#include "tests/webhook/raw_connection.h"
-#include "tests/webhook/tls_client.h"
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/kube_stand_in.h"
+#include "tests/support/raw_connection.h"
+#include "tests/support/reviews.h"
+#include "tests/support/tls_client.h"
+#include "tests/support/webhook_process.h"
 
 namespace haguard::webhook::testing {
+
+using namespace haguard::test;  // tests/support
 namespace {
 
 using nlohmann::json;
@@ -36,18 +40,7 @@ json deployment_review(const std::string& uid, int replicas, const std::string& 
   })");
   obj["metadata"]["namespace"] = ns;
   obj["spec"]["replicas"] = replicas;
-  return {{"apiVersion", "admission.k8s.io/v1"},
-          {"kind", "AdmissionReview"},
-          {"request",
-           {{"uid", uid},
-            {"kind", {{"group", "apps"}, {"version", "v1"}, {"kind", "Deployment"}}},
-            {"resource", {{"group", "apps"}, {"version", "v1"}, {"resource", "deployments"}}},
-            {"namespace", ns},
-            {"name", "dapp"},
-            {"operation", "CREATE"},
-            {"userInfo", {{"username", "kubernetes-admin"}, {"groups", {"system:masters"}}}},
-            {"object", obj},
-            {"dryRun", false}}}};
+  return review_of(uid, obj);
 }
 
 json scale_review(const std::string& uid, int replicas) {
@@ -138,6 +131,38 @@ TEST_F(WebhookServerTest, HealthReadinessAndMetrics) {
         "haguard_findings_total{", "haguard_policy_info{hash=", "haguard_policy_reloads_total{",
         "haguard_certificate_not_after_seconds "})
     EXPECT_NE(m.body.find(name), std::string::npos) << name;
+}
+
+TEST_F(WebhookServerTest, MetricsShowTheExpiryOfExemptionsInUse) {
+  // An hour from now, to the second, as RFC 3339.
+  const std::time_t until = std::time(nullptr) / 60 * 60 + 3600;
+  std::tm tm{};
+  gmtime_r(&until, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  json exempt = deployment_review("exempt-1", 1, "exempted");
+  exempt["request"]["object"]["metadata"]["annotations"] = {
+      {"haguard.dalp.io/exempt", "min-replicas"},
+      {"haguard.dalp.io/exempt-reason", "load test, CHG-9"},
+      {"haguard.dalp.io/exempt-until", text}};
+  // Staging warns about the probes: the object is admitted.
+  auto c = client();
+  json res = expect_apiserver_accepts(c.request("POST", "/validate/staging", exempt.dump()),
+                                      exempt, false);
+  const std::string series =
+      R"(haguard_exemption_expiry_timestamp_seconds{kind="Deployment",name="dapp",)"
+      R"(namespace="exempted",rule="min-replicas"} )";
+  std::string metrics = c.request("GET", "/metrics").body;
+  const std::size_t at = metrics.find(series);
+  ASSERT_NE(at, std::string::npos) << res.dump() << "\n" << metrics;
+  EXPECT_EQ(std::stod(metrics.substr(at + series.size())), static_cast<double>(until));
+
+  // The same object admitted without the annotations: the series goes.
+  json plain = deployment_review("exempt-2", 2, "exempted");
+  expect_apiserver_accepts(c.request("POST", "/validate/staging", plain.dump()), plain, false);
+  metrics = c.request("GET", "/metrics").body;
+  EXPECT_EQ(metrics.find("haguard_exemption_expiry_timestamp_seconds{"), std::string::npos)
+      << metrics;
 }
 
 TEST_F(WebhookServerTest, EveryAdmissionIsOneJsonLogLine) {
@@ -327,8 +352,8 @@ TEST_F(WebhookServerTest, CertificateRotationWhileRequestsFlow) {
 
 TEST_F(WebhookServerTest, PolicyReloadWhileRequestsFlow) {
   const std::string policy = dir_ + "/policy.yaml";
-  const std::string original = read_text(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
-  write_text(policy, original);
+  const std::string original = read_file(std::string(HAGUARD_SOURCE_DIR) + "/policies/default.yaml");
+  write_file(policy, original);
   WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--policy", policy,
                     "--threads", "2", "--reload-interval", "0.1", "--shutdown-grace", "0"},
                    certs_.ca);
@@ -360,7 +385,7 @@ TEST_F(WebhookServerTest, PolicyReloadWhileRequestsFlow) {
   ASSERT_NE(enforcing.find(from), std::string::npos);
   enforcing.replace(enforcing.find(from), from.size(),
                     "environments: {production: enforce, staging: enforce}\n      targets: [dapp]");
-  write_text(policy, enforcing);
+  write_file(policy, enforcing);
   bool denied = false;
   for (int i = 0; i < 100 && !denied; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -371,7 +396,7 @@ TEST_F(WebhookServerTest, PolicyReloadWhileRequestsFlow) {
   EXPECT_NE(after["policy"]["hash"], before["policy"]["hash"]);
 
   // A broken file keeps the last good policy, visibly.
-  write_text(policy, enforcing + "\n  bogusKey: true\n");
+  write_file(policy, enforcing + "\n  bogusKey: true\n");
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
   EXPECT_FALSE(staging_allows());
   HttpResult ready = c.request("GET", "/readyz");
@@ -392,7 +417,7 @@ TEST_F(WebhookServerTest, PolicyReloadWhileRequestsFlow) {
 
 TEST_F(WebhookServerTest, BadPolicyFileAtStartFailsFast) {
   const std::string policy = dir_ + "/bad-policy.yaml";
-  write_text(policy, "apiVersion: haguard.dalp.io/v1alpha1\nkind: HAPolicy\nspec: {nope: 1}\n");
+  write_file(policy, "apiVersion: haguard.dalp.io/v1alpha1\nkind: HAPolicy\nspec: {nope: 1}\n");
   WebhookProcess p({"--tls-cert", certs_.cert, "--tls-key", certs_.key, "--policy", policy},
                    certs_.ca);
   EXPECT_FALSE(p.start());
@@ -536,7 +561,7 @@ TEST_F(WebhookServerTest, ClientCertificatesWhenAsked) {
   fs::create_directories(d);
   const std::string key = d + "/client.key", csr = d + "/client.csr", crt = d + "/client.crt",
                     ext = d + "/ext.cnf";
-  write_text(ext, "extendedKeyUsage=clientAuth\n");
+  write_file(ext, "extendedKeyUsage=clientAuth\n");
   ASSERT_EQ(run_program({"/usr/bin/openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout",
                          "-out", key}), 0);
   ASSERT_EQ(run_program({"/usr/bin/openssl", "req", "-new", "-key", key, "-subj",

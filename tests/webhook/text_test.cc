@@ -59,5 +59,27 @@ TEST(Base64, RoundTrip) {
   EXPECT_FALSE(base64_decode("a$b"));
 }
 
+TEST(Base64, EveryByteRoundTrips) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
+  for (std::size_t n = 0; n <= all.size(); n += 37) {
+    const std::string s = all.substr(0, n);
+    EXPECT_EQ(base64_decode(base64_encode(s)), s) << n;
+  }
+}
+
+TEST(Base64, DecodesAsGoStdEncoding) {
+  EXPECT_EQ(base64_decode("YQ=="), "a");
+  EXPECT_EQ(base64_decode("YWI="), "ab");
+  EXPECT_EQ(base64_decode(" YW\nJj\r\n"), "abc");  // kubeconfig data wrapped over lines
+  EXPECT_EQ(base64_decode(""), "");
+  EXPECT_FALSE(base64_decode("YWI"));    // padding is required
+  EXPECT_FALSE(base64_decode("YW=I"));   // '=' only at the end
+  EXPECT_FALSE(base64_decode("YQ=a"));
+  EXPECT_FALSE(base64_decode("Y==="));   // at most two
+  EXPECT_FALSE(base64_decode("===="));
+  EXPECT_FALSE(base64_decode("YWJ\x80"));
+}
+
 }  // namespace
 }  // namespace haguard::webhook

@@ -9,18 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "tests/webhook/tls_client.h"
+#include "tests/support/files.h"
+#include "tests/support/net.h"
+#include "tests/support/process.h"
+#include "tests/support/tls_client.h"
 
-namespace haguard::webhook::testing {
-
-/// A fresh directory under $TMPDIR (or /tmp).
-std::string make_temp_dir(const std::string& prefix);
-/// Runs argv[0] with argv (no shell); stdout captured into `out` when given. Returns the exit code.
-int run_program(const std::vector<std::string>& argv, std::string* out = nullptr);
-/// A loopback TCP port nobody listens on right now.
-unsigned short free_port();
-std::string read_text(const std::string& path);
-void write_text(const std::string& path, const std::string& text);
+namespace haguard::test {
 
 struct CertFiles {
   std::string dir, ca, ca_key, cert, key;
@@ -46,7 +40,7 @@ class WebhookProcess {
 
   unsigned short port() const { return port_; }
   pid_t pid() const { return pid_; }
-  std::string log() const { return read_text(log_file_); }
+  std::string log() const { return read_file(log_file_); }
   TlsClientOptions client_options() const;
   /// Options of the client that start() probes /readyz with (default: the CA only).
   void set_client_options(TlsClientOptions o) { options_ = std::move(o); }
@@ -61,4 +55,4 @@ class WebhookProcess {
   int exit_code_ = -1;  ///< of the process once reaped
 };
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
 struct HttpResult {
   int status = 0;                              ///< 0 when no answer came (see error)
@@ -48,4 +48,4 @@ class TlsClient {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

@@ -9,9 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "tests/webhook/tls_client.h"
+#include "tests/support/tls_client.h"
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
 struct RawResponse {
   int status = 0;          ///< 0: no complete response
@@ -63,4 +63,4 @@ std::string http_request(std::string_view method, std::string_view target, std::
 /// `body` as HTTP/1.1 chunks of `chunk` bytes, with the final zero chunk.
 std::string chunked(std::string_view body, std::size_t chunk);
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

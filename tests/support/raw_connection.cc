@@ -1,4 +1,4 @@
-#include "tests/webhook/raw_connection.h"
+#include "tests/support/raw_connection.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 namespace {
 
 namespace http = boost::beast::http;
@@ -266,4 +266,4 @@ std::string chunked(std::string_view body, std::size_t chunk) {
   return out;
 }
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

@@ -1,4 +1,4 @@
-#include "tests/webhook/webhook_process.h"
+#include "tests/support/webhook_process.h"
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,75 +14,12 @@
 #include <stdexcept>
 #include <thread>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
-std::string make_temp_dir(const std::string& prefix) {
-  const char* base = std::getenv("TMPDIR");
-  std::string templ = std::string(base && *base ? base : "/tmp") + "/" + prefix + "-XXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
-  return buf.data();
-}
 
-int run_program(const std::vector<std::string>& argv, std::string* out) {
-  int pipefd[2] = {-1, -1};
-  if (out && pipe(pipefd) != 0) return -1;
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    if (out) {
-      dup2(pipefd[1], STDOUT_FILENO);
-      close(pipefd[0]);
-      close(pipefd[1]);
-    }
-    std::vector<char*> cargv;
-    for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
-  if (out) {
-    close(pipefd[1]);
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(pipefd[0], buf, sizeof buf)) > 0) out->append(buf, static_cast<std::size_t>(n));
-    close(pipefd[0]);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
-unsigned short free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-void write_text(const std::string& path, const std::string& text) {
-  // Write beside, then rename: a reader sees the old or the new file, never half of one.
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-  }
-  std::rename(tmp.c_str(), path.c_str());
-}
 
 CertFiles make_certs(const std::string& dir, const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {std::string(HAGUARD_SOURCE_DIR) + "/certs/make-certs", "--out", dir};
@@ -194,4 +131,4 @@ int WebhookProcess::stop(std::chrono::milliseconds timeout) {
   return wait(timeout);
 }
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
 /// A dApp Deployment that passes every production rule except, below the policy's minimum,
 /// min-replicas.
@@ -53,4 +53,4 @@ inline nlohmann::json review_of(const std::string& uid, const nlohmann::json& ob
   return {{"apiVersion", "admission.k8s.io/v1"}, {"kind", "AdmissionReview"}, {"request", request}};
 }
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

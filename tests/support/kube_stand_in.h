@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
 class KubeStandIn {
  public:
@@ -42,4 +42,4 @@ class KubeStandIn {
   std::thread thread_;
 };
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

@@ -1,4 +1,4 @@
-#include "tests/webhook/kube_stand_in.h"
+#include "tests/support/kube_stand_in.h"
 
 #include <fstream>
 
@@ -8,7 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
 namespace net = boost::asio;
 namespace ssl = net::ssl;
@@ -108,4 +108,4 @@ std::string KubeStandIn::write_kubeconfig(const std::string& dir, const std::str
   return path;
 }
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test

@@ -1,4 +1,4 @@
-#include "tests/webhook/tls_client.h"
+#include "tests/support/tls_client.h"
 
 #include <optional>
 
@@ -10,7 +10,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-namespace haguard::webhook::testing {
+namespace haguard::test {
 
 namespace net = boost::asio;
 namespace ssl = net::ssl;
@@ -162,4 +162,4 @@ HttpResult TlsClient::request(const std::string& method, const std::string& targ
   return r;
 }
 
-}  // namespace haguard::webhook::testing
+}  // namespace haguard::test
