@@ -313,10 +313,9 @@ JsonnetJsonValue* decode_document(JsonnetVm* vm, const Document& doc) {
   return Converter(vm, tree.nodes).value(0, 0);
 }
 
-}  // namespace
-
-JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::string& error) {
-  bool stream = false;
+JsonnetJsonValue* parse_yaml(JsonnetVm* vm, std::string_view text, bool always_array,
+                             std::string& error) {
+  bool stream = always_array;
   std::vector<Document> docs = split_documents(text, stream);
   if (docs.empty() && !stream) {
     error = "the text holds no YAML document (empty)";
@@ -347,6 +346,16 @@ JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::
     }
   }
   return array;
+}
+
+}  // namespace
+
+JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::string& error) {
+  return parse_yaml(vm, text, false, error);
+}
+
+JsonnetJsonValue* parse_yaml_documents(JsonnetVm* vm, std::string_view text, std::string& error) {
+  return parse_yaml(vm, text, true, error);
 }
 
 }  // namespace haguard::plugin
