@@ -65,10 +65,15 @@ bool go_timestamp(std::string_view s) {
   static const RE2 kStamp(
       R"((\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?)"
       R"((?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?))?)");
-  int y = 0, mo = 0, d = 0, h1 = 0, mi1 = 0, s1 = 0, h2 = 0, mi2 = 0, s2 = 0;
-  if (!RE2::FullMatch(re2::StringPiece(s.data(), s.size()), kStamp, &y, &mo, &d, &h1, &mi1, &s1,
-                      &h2, &mi2, &s2))
-    return false;
+  re2::StringPiece p[9];
+  const RE2::Arg a[9] = {&p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8]};
+  const RE2::Arg* args[9] = {&a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7], &a[8]};
+  if (!RE2::FullMatchN(re2::StringPiece(s.data(), s.size()), kStamp, args, 9)) return false;
+  auto num = [&](int i) {
+    return p[i].empty() ? 0 : std::stoi(std::string(p[i].data(), p[i].size()));
+  };
+  int y = num(0), mo = num(1), d = num(2), h1 = num(3), mi1 = num(4), s1 = num(5), h2 = num(6),
+      mi2 = num(7), s2 = num(8);
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap))
@@ -79,9 +84,9 @@ bool go_timestamp(std::string_view s) {
 /// Whether yaml.v3's resolve("", s) gives !!str, i.e. a reader would keep `s` a string.
 bool resolves_to_string(std::string_view s) {
   static const std::vector<std::string_view> kMap = {
-      "true", "True",  "TRUE",  "false", "False", "FALSE", "",      "~",
-      "null", "Null",  "NULL",  ".nan",  ".NaN",  ".NAN",  ".inf",  ".Inf",
-      ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<"};
+      "true", "True",  "TRUE",  "false", "False", "FALSE", "",     "~",
+      "null", "Null",  "NULL",  ".nan",  ".NaN",  ".NAN",  ".inf", ".Inf",
+      ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"};
   if (std::find(kMap.begin(), kMap.end(), s) != kMap.end()) return false;
   char c = s[0];
   if (c == '.') {

@@ -197,8 +197,8 @@ const char* const kRegexSubst[] = {"regex", "src", "repl", nullptr};
 
 /// Tanka's natives, one per line (helmTemplate and kustomizeBuild run programs: kept apart).
 const Native kNatives[] = {
-    {"parseJson", &parse_json, kJson},
-    {"parseYaml", &parse_yaml, kYaml},
+    {"tanka.parseJson", &parse_json, kJson},  // std.native in jsonnet_std.libsonnet maps them
+    {"tanka.parseYaml", &parse_yaml, kYaml},
     {"manifestJsonFromJson", &manifest_json, kJsonIndent},
     {"manifestYamlFromJson", &manifest_yaml, kJson},
     {"escapeStringRegex", &escape_regex, kStr},
