@@ -4,11 +4,11 @@
 #include "plugin/go_json.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <numeric>
 #include <stdexcept>
 
 #include "plugin/jsonnet_go_text.h"

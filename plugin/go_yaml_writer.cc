@@ -1,19 +1,22 @@
 // A port of the parts of yaml.v3's encoder that a JSON value reaches: encode.go (stringv,
 // floatv), resolve.go (which strings a reader would retype), sorter.go (key order) and
-// emitterc.go (indentation state, scalar analysis and style choice, the scalar writers). The
-// emitter's line width is unlimited in yaml.v3, so nothing here folds lines.
+// emitterc.go (indentation state, scalar analysis and style choice, the scalar writers); which
+// strings a reader would retype is jsonnet_yaml_scalars' yaml.v3 resolver, the one parseYaml uses.
+// The emitter's line width is unlimited in yaml.v3, so nothing here folds lines.
 
 #include "plugin/go_yaml_writer.h"
 
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <numeric>
 #include <vector>
 
 #include "plugin/jsonnet_go_text.h"
+#include "plugin/jsonnet_yaml_scalars.h"
 
 namespace haguard::plugin {
 namespace {
@@ -42,75 +45,15 @@ bool is_printable(std::string_view s, std::size_t i) {
          (b == 0xEF && !(b1 == 0xBB && b2 == 0xBF) && !(b1 == 0xBF && (b2 == 0xBE || b2 == 0xBF)));
 }
 
-/// strconv.ParseInt/ParseUint(s, 0, 64) succeeds on `s` (underscores already removed).
-bool go_int(std::string_view s) {
-  bool neg = false, sign = !s.empty() && (s[0] == '+' || s[0] == '-');
-  if (sign) neg = s[0] == '-', s.remove_prefix(1);
-  int base = 10;
-  if (s.size() >= 2 && s[0] == '0') {
-    char p = static_cast<char>(s[1] | 0x20);
-    base = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 8;
-    s.remove_prefix(p == 'x' || p == 'o' || p == 'b' ? 2 : 1);
-  }
-  if (s.empty()) return false;
-  std::uint64_t v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v, base);
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return false;
-  if (!sign) return true;  // ParseUint covers the rest of uint64
-  return neg ? v <= (std::uint64_t{1} << 63) : v < (std::uint64_t{1} << 63);
-}
-
-/// YAML timestamps as yaml.v3's parseTimestamp accepts them (time.Parse with its four layouts).
-bool go_timestamp(std::string_view s) {
-  static const RE2 kStamp(
-      R"((\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?)"
-      R"((?:Z|[+-]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,]\d+)?))?)");
-  re2::StringPiece p[9];
-  const RE2::Arg a[9] = {&p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8]};
-  const RE2::Arg* args[9] = {&a[0], &a[1], &a[2], &a[3], &a[4], &a[5], &a[6], &a[7], &a[8]};
-  if (!RE2::FullMatchN(re2::StringPiece(s.data(), s.size()), kStamp, args, 9)) return false;
-  auto num = [&](int i) {
-    return p[i].empty() ? 0 : std::stoi(std::string(p[i].data(), p[i].size()));
-  };
-  int y = num(0), mo = num(1), d = num(2), h1 = num(3), mi1 = num(4), s1 = num(5), h2 = num(6),
-      mi2 = num(7), s2 = num(8);
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap))
-    return false;
-  return std::max(h1, h2) < 24 && std::max(mi1, mi2) < 60 && std::max(s1, s2) < 60;
-}
-
-/// Whether yaml.v3's resolve("", s) gives !!str, i.e. a reader would keep `s` a string.
-bool resolves_to_string(std::string_view s) {
-  static const std::vector<std::string_view> kMap = {
-      "true", "True",  "TRUE",  "false", "False", "FALSE", "",     "~",
-      "null", "Null",  "NULL",  ".nan",  ".NaN",  ".NAN",  ".inf", ".Inf",
-      ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"};
-  if (std::find(kMap.begin(), kMap.end(), s) != kMap.end()) return false;
-  char c = s[0];
-  if (c == '.') {
-    static const RE2 kDotFloat(R"(\.[0-9]+(?:[eE][-+]?[0-9]+)?)");
-    return !RE2::FullMatch(re2::StringPiece(s.data(), s.size()), kDotFloat);
-  }
-  if (!(c == '+' || c == '-' || (c >= '0' && c <= '9'))) return true;
-  if (go_timestamp(s)) return false;
-  std::string plain(s);
-  plain.erase(std::remove(plain.begin(), plain.end(), '_'), plain.end());
-  if (go_int(plain)) return false;
-  static const RE2 kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  if (!RE2::FullMatch(plain, kFloat)) return true;
-  double v = 0;
-  auto r = std::from_chars(plain.data() + (plain[0] == '+'), plain.data() + plain.size(), v);
-  return r.ec == std::errc::result_out_of_range && v != 0;  // overflow: ParseFloat fails
-}
-
-bool needs_quotes(std::string_view s) {
+/// encode.go's stringv: a string a YAML reader would take for something else (yaml.v3's resolve,
+/// YAML 1.1's booleans and base 60 floats) is double-quoted.
+bool needs_quotes(const std::string& s) {
   static const RE2 kBase60(R"([-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)");
   static const std::vector<std::string_view> kOldBool = {"y",  "Y",   "yes", "Yes", "YES", "on",
                                                          "On", "ON",  "n",   "N",   "no",  "No",
                                                          "NO", "off", "Off", "OFF"};
-  return !resolves_to_string(s) || RE2::FullMatch(re2::StringPiece(s.data(), s.size()), kBase60) ||
+  return resolve_yaml_scalar("?", s, true).type != YamlScalar::kString ||
+         RE2::FullMatch(s, kBase60) ||
          std::find(kOldBool.begin(), kOldBool.end(), s) != kOldBool.end();
 }
 

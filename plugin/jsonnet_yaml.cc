@@ -82,6 +82,7 @@ struct Node {
   std::string tag, value;               // scalars; value is the anchor name for a cycle message
   std::vector<std::uint32_t> children;  // maps: key, value, key, value...
   std::uint32_t target = 0;             // aliases
+  int line = 0;                         // 0-based, in the parsed text
 };
 
 /// Builds the tree of one document from yaml-cpp's events.
@@ -91,31 +92,39 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override {
-    add(Node(Node::kNull), anchor, true);
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node n(Node::kNull);
+    n.line = mark.line;
+    add(std::move(n), anchor, true);
   }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     Node n(Node::kAlias);
+    n.line = mark.line;
     auto it = anchors_.find(anchor);
     if (it == anchors_.end()) throw std::runtime_error("unknown anchor");
     n.target = it->second;
     add(std::move(n), 0, true);
   }
-  void OnScalar(const YAML::Mark&, const std::string& tag, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     Node n(Node::kScalar);
+    n.line = mark.line;
     n.tag = tag;
     n.value = value;
     add(std::move(n), anchor, true);
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    open_.push_back(add(Node(Node::kSeq), anchor, false));
+    Node n(Node::kSeq);
+    n.line = mark.line;
+    open_.push_back(add(std::move(n), anchor, false));
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    open_.push_back(add(Node(Node::kMap), anchor, false));
+    Node n(Node::kMap);
+    n.line = mark.line;
+    open_.push_back(add(std::move(n), anchor, false));
   }
   void OnMapEnd() override { close(); }
   void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_name_ = name; }
@@ -148,7 +157,9 @@ class TreeBuilder : public YAML::EventHandler {
 /// Converts the tree to the VM's JSON values, with go-yaml's bounds on aliases.
 class Converter {
  public:
-  Converter(JsonnetVm* vm, const std::vector<Node>& nodes) : vm_(vm), nodes_(nodes) {}
+  /// `yaml_v3`: read as Tanka does (yaml.v3, then encoding/json), not as go-jsonnet.
+  Converter(JsonnetVm* vm, const std::vector<Node>& nodes, bool yaml_v3)
+      : vm_(vm), nodes_(nodes), v3_(yaml_v3) {}
 
   JsonnetJsonValue* value(std::uint32_t index, unsigned depth) {
     const Node& n = nodes_[index];
@@ -167,7 +178,7 @@ class Converter {
       }
       case Node::kScalar:
         if (n.tag == "tag:yaml.org,2002:binary") return scalar(YamlScalar{}, binary(n.value));
-        return scalar(resolve_yaml_scalar(n.tag, n.value), n.value);
+        return scalar(resolve_yaml_scalar(n.tag, n.value, v3_), n.value);
       case Node::kSeq: {
         JsonnetJsonValue* arr = jsonnet_json_make_array(vm_);
         Owned guard(vm_, arr);
@@ -176,7 +187,10 @@ class Converter {
       }
       case Node::kMap: {
         std::map<std::string, std::uint32_t> fields;
-        collect(index, fields, depth);
+        if (v3_)
+          collect_v3(index, fields, depth);
+        else
+          collect(index, fields, depth);
         JsonnetJsonValue* obj = jsonnet_json_make_object(vm_);
         Owned guard(vm_, obj);
         for (const auto& [k, v] : fields)
@@ -246,7 +260,59 @@ class Converter {
     }
   }
 
-  static std::string key_string(const Node& key) {
+  /// yaml.v3's order: the map's own keys (each once) win over merged ones; in a list of merged
+  /// maps the first wins.
+  void collect_v3(std::uint32_t index, std::map<std::string, std::uint32_t>& fields,
+                  unsigned depth) {
+    if (depth > 10000) fail("the document nests deeper than 10000 levels");
+    const Node& n = deref(index);
+    if (!n.done) fail("anchor '" + n.value + "' value contains itself");
+    std::map<std::string, int> own;
+    std::vector<std::uint32_t> merges;
+    for (std::size_t i = 0; i + 1 < n.children.size(); i += 2) {
+      const Node& key = deref(n.children[i]);
+      if (key.kind == Node::kScalar && key.value == "<<" &&
+          (key.tag == "?" || key.tag == "tag:yaml.org,2002:merge")) {
+        merges.push_back(n.children[i + 1]);
+        continue;
+      }
+      count();
+      std::string k = key_string(key);
+      if (auto [it, fresh] = own.emplace(k, key.line); !fresh)
+        fail("line " + std::to_string(key.line + 1) + ": mapping key \"" + k +
+             "\" already defined at line " + std::to_string(it->second + 1));
+      fields[k] = n.children[i + 1];
+    }
+    for (std::uint32_t merge : merges) {
+      const Node& m = deref(merge);
+      std::vector<std::uint32_t> maps;
+      if (m.kind == Node::kMap) maps.push_back(merge);
+      if (m.kind == Node::kSeq) maps = m.children;
+      if (maps.empty()) fail("map merge requires map or sequence of maps as the value");
+      for (std::uint32_t each : maps) {
+        if (deref(each).kind != Node::kMap)
+          fail("map merge requires map or sequence of maps as the value");
+        std::map<std::string, std::uint32_t> merged;
+        collect_v3(each, merged, depth + 1);
+        fields.insert(merged.begin(), merged.end());  // keeps what is there
+      }
+    }
+  }
+
+  std::string key_string(const Node& key) const {
+    if (!v3_) return key_string_v2(key);
+    // encoding/json cannot write the map yaml.v3 makes when a key is not a string.
+    if (key.kind != Node::kScalar)
+      fail("line " + std::to_string(key.line + 1) +
+           ": a mapping key is null, a sequence or a mapping; JSON keys are strings");
+    YamlScalar s = resolve_yaml_scalar(key.tag, key.value, true);
+    if (s.type != YamlScalar::kString)
+      fail("line " + std::to_string(key.line + 1) + ": the mapping key `" + key.value +
+           "` is not a string in YAML (quote it); JSON keys are strings");
+    return key.value;
+  }
+
+  static std::string key_string_v2(const Node& key) {
     if (key.kind == Node::kNull) fail("unsupported map key of type: <nil>");
     if (key.kind != Node::kScalar) fail("invalid map key: a sequence or mapping");
     YamlScalar s = resolve_yaml_scalar(key.tag, key.value);
@@ -263,6 +329,8 @@ class Converter {
         fail("unsupported map key of type: uint64, key: " + key.value);
       case YamlScalar::kNull:
         fail("unsupported map key of type: <nil>");
+      case YamlScalar::kTime:
+        break;
     }
     return key.value;
   }
@@ -291,6 +359,8 @@ class Converter {
                                                            : s.f > 0       ? "+Inf"
                                                                            : "-Inf"));
         return jsonnet_json_make_number(vm_, s.f);
+      case YamlScalar::kTime:
+        return jsonnet_json_make_string(vm_, s.time.c_str());
       case YamlScalar::kString:
         if (text.find('\0') != std::string::npos)
           fail("a string holds U+0000, which libjsonnet 0.18's native interface cannot carry");
@@ -301,6 +371,7 @@ class Converter {
 
   JsonnetVm* vm_;
   const std::vector<Node>& nodes_;
+  bool v3_;
   std::size_t decode_count_ = 0, alias_count_ = 0;
   unsigned alias_depth_ = 0;
 };
@@ -310,12 +381,11 @@ JsonnetJsonValue* decode_document(JsonnetVm* vm, const Document& doc) {
   YAML::Parser parser(in);
   TreeBuilder tree;
   if (!parser.HandleNextDocument(tree) || tree.nodes.empty()) return jsonnet_json_make_null(vm);
-  return Converter(vm, tree.nodes).value(0, 0);
+  return Converter(vm, tree.nodes, false).value(0, 0);
 }
 
-JsonnetJsonValue* parse_yaml(JsonnetVm* vm, std::string_view text, bool always_array,
-                             std::string& error) {
-  bool stream = always_array;
+JsonnetJsonValue* parse_yaml(JsonnetVm* vm, std::string_view text, std::string& error) {
+  bool stream = false;
   std::vector<Document> docs = split_documents(text, stream);
   if (docs.empty() && !stream) {
     error = "the text holds no YAML document (empty)";
@@ -351,11 +421,34 @@ JsonnetJsonValue* parse_yaml(JsonnetVm* vm, std::string_view text, bool always_a
 }  // namespace
 
 JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::string& error) {
-  return parse_yaml(vm, text, false, error);
+  return parse_yaml(vm, text, error);
 }
 
 JsonnetJsonValue* parse_yaml_documents(JsonnetVm* vm, std::string_view text, std::string& error) {
-  return parse_yaml(vm, text, true, error);
+  // yaml.v3's Decoder reads the stream with the YAML parser itself: an empty document ("---"
+  // alone) is null, text without any document is no document at all.
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  JsonnetJsonValue* array = jsonnet_json_make_array(vm);
+  try {
+    for (;;) {
+      TreeBuilder tree;
+      if (!parser.HandleNextDocument(tree)) break;
+      jsonnet_json_array_append(vm, array,
+                                tree.nodes.empty() ? jsonnet_json_make_null(vm)
+                                                   : Converter(vm, tree.nodes, true).value(0, 0));
+    }
+    return array;
+  } catch (const YAML::Exception& e) {
+    error = (e.mark.is_null() ? std::string()
+                              : "line " + std::to_string(e.mark.line + 1) + ", column " +
+                                    std::to_string(e.mark.column + 1) + ": ") +
+            e.msg;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  jsonnet_json_destroy(vm, array);
+  return nullptr;
 }
 
 }  // namespace haguard::plugin

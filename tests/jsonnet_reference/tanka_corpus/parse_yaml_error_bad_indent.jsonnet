@@ -1,1 +1,0 @@
-{ a: std.native('parseYaml')('a: [1, 2\nb: 3') }
