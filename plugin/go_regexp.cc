@@ -13,10 +13,43 @@
 namespace haguard::plugin {
 namespace {
 
+/// Go (1.22 on) also names a group with `(?<name>`, which Debian's RE2 (2022-06) reads only as
+/// `(?P<name>`: rewrite it, outside escapes and character classes.
+std::string with_p_names(std::string_view pattern) {
+  std::string out;
+  out.reserve(pattern.size());
+  bool in_class = false;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      out.append(pattern.substr(i, 2));
+      ++i;
+      continue;
+    }
+    if (in_class) {
+      in_class = c != ']';
+    } else if (c == '[') {
+      in_class = true;
+      out.push_back(c);
+      // A ']' first in the class (after an optional '^') is a literal.
+      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out.push_back(pattern[++i]);
+      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out.push_back(pattern[++i]);
+      continue;
+    } else if (pattern.substr(i, 3) == "(?<" && i + 3 < pattern.size() && pattern[i + 3] != '=' &&
+               pattern[i + 3] != '!') {
+      out.append("(?P<");
+      i += 2;
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
 std::unique_ptr<RE2> compile(std::string_view pattern, std::string& error) {
   RE2::Options options;
   options.set_log_errors(false);
-  auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+  auto re = std::make_unique<RE2>(with_p_names(pattern), options);
   if (!re->ok()) {
     error = "error parsing regexp: " + re->error();
     return nullptr;

@@ -17,5 +17,9 @@ local m = std.native('regexMatch'), s = std.native('regexSubst');
     s(std.native('escapeStringRegex')('a.b*c'), 'a.b*c and abbc', 'X'),
     s('(\\d+)', 'v1.22.3', '<$10>'),
     s('(\\d+)', 'v1.22.3', '<${1}0>'),
+    s('(?<user>\\w+)@(?<host>\\w+)', 'me@host', '$host/$user'),
+    s('\\(?<a>', '(<a> <a>', '.'),
+    s('[(?<]+', 'x(?<y', '_'),
+    s('[]a]', ']a', '-'),
   ],
 }
