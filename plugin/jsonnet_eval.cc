@@ -27,6 +27,7 @@
 
 #include "common/file_reading.h"
 #include "plugin/jsonnet_natives.h"
+#include "plugin/tanka_natives.h"
 #include "plugin/jsonnet_std.h"
 
 extern "C" {
@@ -177,6 +178,7 @@ void evaluate_one(Job& job) {
   ImportContext ctx{&in, vm};
   jsonnet_import_callback(vm, &import_callback, &ctx);
   register_std_natives(vm);
+  register_tanka_natives(vm);
   for (const auto& [k, v] : in.ext_str) jsonnet_ext_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.ext_code) jsonnet_ext_code(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_str) jsonnet_tla_var(vm, k.c_str(), v.c_str());

@@ -17,6 +17,12 @@ local spaces = ' \t\n\u000b\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\
 local id(x) = x;
 local noEmpty = error 'Expected at least one element in array. Got none';
 {
+  // libjsonnet 0.18 answers std.native('parseJson') and ('parseYaml') with builtins of its own
+  // (its std's helpers, which abort the process on bad input): Tanka's are registered as tanka.*.
+  native(name)::
+    if name == 'parseJson' || name == 'parseYaml' then std.native('tanka.' + name)
+    else std.native(name),
+
   parseYaml(str)::
     assert std.isString(str) : 'std.parseYaml: expected a string, got ' + std.type(str);
     native('parseYaml')(str),

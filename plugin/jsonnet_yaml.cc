@@ -1,13 +1,15 @@
 // std.parseYaml with go-jsonnet's semantics. The rules mirror, in order: go-jsonnet's yaml.go
 // (documents cut at lines that are `---` plus blanks), go-yaml v2's resolve.go (scalar types),
 // its decode.go (merge keys, aliases, the alias-expansion bound) and sigs.k8s.io/yaml's
-// convertToJSONableObject (key strings). yaml-cpp parses; its events build a small tree here
-// because yaml-cpp's Node API hides which nodes are aliases (needed for cycles and the bound).
+// convertToJSONableObject (key strings). yaml-cpp parses into a small tree (jsonnet_yaml_tree.h).
+// Tanka's parseYaml shares the converter with yaml.v3's differences: the stream read by the
+// parser itself, v3's resolve, its merge order and its refusals (duplicate and non-string keys).
 
 #include "plugin/jsonnet_yaml.h"
 
 #include "plugin/jsonnet_go_text.h"
 #include "plugin/jsonnet_yaml_scalars.h"
+#include "plugin/jsonnet_yaml_tree.h"
 
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/eventhandler.h>
@@ -30,6 +32,9 @@ extern "C" {
 
 namespace haguard::plugin {
 namespace {
+
+using yaml_tree::Node;
+using yaml_tree::TreeBuilder;
 
 struct Document {
   std::string text;
@@ -74,73 +79,6 @@ std::vector<Document> split_documents(std::string_view text, bool& stream) {
   return docs;
 }
 
-struct Node {
-  enum Kind : std::uint8_t { kNull, kScalar, kSeq, kMap, kAlias };
-  explicit Node(Kind k) : kind(k) {}
-  Kind kind;
-  bool done = false;                    // for anchors: an alias to an unfinished node is a cycle
-  std::string tag, value;               // scalars; value is the anchor name for a cycle message
-  std::vector<std::uint32_t> children;  // maps: key, value, key, value...
-  std::uint32_t target = 0;             // aliases
-};
-
-/// Builds the tree of one document from yaml-cpp's events.
-class TreeBuilder : public YAML::EventHandler {
- public:
-  std::vector<Node> nodes;
-
-  void OnDocumentStart(const YAML::Mark&) override {}
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override {
-    add(Node(Node::kNull), anchor, true);
-  }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t anchor) override {
-    Node n(Node::kAlias);
-    auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) throw std::runtime_error("unknown anchor");
-    n.target = it->second;
-    add(std::move(n), 0, true);
-  }
-  void OnScalar(const YAML::Mark&, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    Node n(Node::kScalar);
-    n.tag = tag;
-    n.value = value;
-    add(std::move(n), anchor, true);
-  }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open_.push_back(add(Node(Node::kSeq), anchor, false));
-  }
-  void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open_.push_back(add(Node(Node::kMap), anchor, false));
-  }
-  void OnMapEnd() override { close(); }
-  void OnAnchor(const YAML::Mark&, const std::string& name) override { anchor_name_ = name; }
-
- private:
-  std::uint32_t add(Node n, YAML::anchor_t anchor, bool done) {
-    n.done = done;
-    auto index = static_cast<std::uint32_t>(nodes.size());
-    if (anchor != YAML::NullAnchor) {
-      anchors_[anchor] = index;
-      if (n.kind != Node::kScalar) n.value = anchor_name_;
-    }
-    if (!open_.empty()) nodes[open_.back()].children.push_back(index);
-    nodes.push_back(std::move(n));
-    return index;
-  }
-  void close() {
-    nodes[open_.back()].done = true;
-    open_.pop_back();
-  }
-  std::map<YAML::anchor_t, std::uint32_t> anchors_;
-  std::vector<std::uint32_t> open_;
-  std::string anchor_name_;
-};
-
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error(what);
 }
@@ -148,7 +86,9 @@ class TreeBuilder : public YAML::EventHandler {
 /// Converts the tree to the VM's JSON values, with go-yaml's bounds on aliases.
 class Converter {
  public:
-  Converter(JsonnetVm* vm, const std::vector<Node>& nodes) : vm_(vm), nodes_(nodes) {}
+  /// `yaml_v3`: read as Tanka does (yaml.v3, then encoding/json), not as go-jsonnet.
+  Converter(JsonnetVm* vm, const std::vector<Node>& nodes, bool yaml_v3)
+      : vm_(vm), nodes_(nodes), v3_(yaml_v3) {}
 
   JsonnetJsonValue* value(std::uint32_t index, unsigned depth) {
     const Node& n = nodes_[index];
@@ -167,7 +107,7 @@ class Converter {
       }
       case Node::kScalar:
         if (n.tag == "tag:yaml.org,2002:binary") return scalar(YamlScalar{}, binary(n.value));
-        return scalar(resolve_yaml_scalar(n.tag, n.value), n.value);
+        return scalar(resolve_yaml_scalar(n.tag, n.value, v3_), n.value);
       case Node::kSeq: {
         JsonnetJsonValue* arr = jsonnet_json_make_array(vm_);
         Owned guard(vm_, arr);
@@ -176,7 +116,10 @@ class Converter {
       }
       case Node::kMap: {
         std::map<std::string, std::uint32_t> fields;
-        collect(index, fields, depth);
+        if (v3_)
+          collect_v3(index, fields, depth);
+        else
+          collect(index, fields, depth);
         JsonnetJsonValue* obj = jsonnet_json_make_object(vm_);
         Owned guard(vm_, obj);
         for (const auto& [k, v] : fields)
@@ -246,7 +189,59 @@ class Converter {
     }
   }
 
-  static std::string key_string(const Node& key) {
+  /// yaml.v3's order: the map's own keys (each once) win over merged ones; in a list of merged
+  /// maps the first wins.
+  void collect_v3(std::uint32_t index, std::map<std::string, std::uint32_t>& fields,
+                  unsigned depth) {
+    if (depth > 10000) fail("the document nests deeper than 10000 levels");
+    const Node& n = deref(index);
+    if (!n.done) fail("anchor '" + n.value + "' value contains itself");
+    std::map<std::string, int> own;
+    std::vector<std::uint32_t> merges;
+    for (std::size_t i = 0; i + 1 < n.children.size(); i += 2) {
+      const Node& key = deref(n.children[i]);
+      if (key.kind == Node::kScalar && key.value == "<<" &&
+          (key.tag == "?" || key.tag == "tag:yaml.org,2002:merge")) {
+        merges.push_back(n.children[i + 1]);
+        continue;
+      }
+      count();
+      std::string k = key_string(key);
+      if (auto [it, fresh] = own.emplace(k, key.line); !fresh)
+        fail("line " + std::to_string(key.line + 1) + ": mapping key \"" + k +
+             "\" already defined at line " + std::to_string(it->second + 1));
+      fields[k] = n.children[i + 1];
+    }
+    for (std::uint32_t merge : merges) {
+      const Node& m = deref(merge);
+      std::vector<std::uint32_t> maps;
+      if (m.kind == Node::kMap) maps.push_back(merge);
+      if (m.kind == Node::kSeq) maps = m.children;
+      if (maps.empty()) fail("map merge requires map or sequence of maps as the value");
+      for (std::uint32_t each : maps) {
+        if (deref(each).kind != Node::kMap)
+          fail("map merge requires map or sequence of maps as the value");
+        std::map<std::string, std::uint32_t> merged;
+        collect_v3(each, merged, depth + 1);
+        fields.insert(merged.begin(), merged.end());  // keeps what is there
+      }
+    }
+  }
+
+  std::string key_string(const Node& key) const {
+    if (!v3_) return key_string_v2(key);
+    // encoding/json cannot write the map yaml.v3 makes when a key is not a string.
+    if (key.kind != Node::kScalar)
+      fail("line " + std::to_string(key.line + 1) +
+           ": a mapping key is null, a sequence or a mapping; JSON keys are strings");
+    YamlScalar s = resolve_yaml_scalar(key.tag, key.value, true);
+    if (s.type != YamlScalar::kString)
+      fail("line " + std::to_string(key.line + 1) + ": the mapping key `" + key.value +
+           "` is not a string in YAML (quote it); JSON keys are strings");
+    return key.value;
+  }
+
+  static std::string key_string_v2(const Node& key) {
     if (key.kind == Node::kNull) fail("unsupported map key of type: <nil>");
     if (key.kind != Node::kScalar) fail("invalid map key: a sequence or mapping");
     YamlScalar s = resolve_yaml_scalar(key.tag, key.value);
@@ -263,6 +258,8 @@ class Converter {
         fail("unsupported map key of type: uint64, key: " + key.value);
       case YamlScalar::kNull:
         fail("unsupported map key of type: <nil>");
+      case YamlScalar::kTime:
+        break;
     }
     return key.value;
   }
@@ -291,6 +288,8 @@ class Converter {
                                                            : s.f > 0       ? "+Inf"
                                                                            : "-Inf"));
         return jsonnet_json_make_number(vm_, s.f);
+      case YamlScalar::kTime:
+        return jsonnet_json_make_string(vm_, s.time.c_str());
       case YamlScalar::kString:
         if (text.find('\0') != std::string::npos)
           fail("a string holds U+0000, which libjsonnet 0.18's native interface cannot carry");
@@ -301,6 +300,7 @@ class Converter {
 
   JsonnetVm* vm_;
   const std::vector<Node>& nodes_;
+  bool v3_;
   std::size_t decode_count_ = 0, alias_count_ = 0;
   unsigned alias_depth_ = 0;
 };
@@ -310,12 +310,10 @@ JsonnetJsonValue* decode_document(JsonnetVm* vm, const Document& doc) {
   YAML::Parser parser(in);
   TreeBuilder tree;
   if (!parser.HandleNextDocument(tree) || tree.nodes.empty()) return jsonnet_json_make_null(vm);
-  return Converter(vm, tree.nodes).value(0, 0);
+  return Converter(vm, tree.nodes, false).value(0, 0);
 }
 
-}  // namespace
-
-JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::string& error) {
+JsonnetJsonValue* parse_yaml(JsonnetVm* vm, std::string_view text, std::string& error) {
   bool stream = false;
   std::vector<Document> docs = split_documents(text, stream);
   if (docs.empty() && !stream) {
@@ -347,6 +345,39 @@ JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::
     }
   }
   return array;
+}
+
+}  // namespace
+
+JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::string& error) {
+  return parse_yaml(vm, text, error);
+}
+
+JsonnetJsonValue* parse_yaml_documents(JsonnetVm* vm, std::string_view text, std::string& error) {
+  // yaml.v3's Decoder reads the stream with the YAML parser itself: an empty document ("---"
+  // alone) is null, text without any document is no document at all.
+  std::istringstream in{std::string(text)};
+  YAML::Parser parser(in);
+  JsonnetJsonValue* array = jsonnet_json_make_array(vm);
+  try {
+    for (;;) {
+      TreeBuilder tree;
+      if (!parser.HandleNextDocument(tree)) break;
+      jsonnet_json_array_append(vm, array,
+                                tree.nodes.empty() ? jsonnet_json_make_null(vm)
+                                                   : Converter(vm, tree.nodes, true).value(0, 0));
+    }
+    return array;
+  } catch (const YAML::Exception& e) {
+    error = (e.mark.is_null() ? std::string()
+                              : "line " + std::to_string(e.mark.line + 1) + ", column " +
+                                    std::to_string(e.mark.column + 1) + ": ") +
+            e.msg;
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  jsonnet_json_destroy(vm, array);
+  return nullptr;
 }
 
 }  // namespace haguard::plugin

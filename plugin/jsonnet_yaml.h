@@ -19,4 +19,8 @@ namespace haguard::plugin {
 /// set (one line, with the YAML line number where the parser gives one) when it cannot.
 JsonnetJsonValue* parse_yaml_like_go(JsonnetVm* vm, std::string_view text, std::string& error);
 
+/// As parse_yaml_like_go, but always an array of the documents ([] for none), as Tanka's
+/// parseYaml returns them.
+JsonnetJsonValue* parse_yaml_documents(JsonnetVm* vm, std::string_view text, std::string& error);
+
 }  // namespace haguard::plugin

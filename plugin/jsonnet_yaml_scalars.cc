@@ -2,12 +2,16 @@
 
 #include "plugin/jsonnet_yaml_scalars.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <map>
 #include <stdexcept>
 #include <string_view>
+
+#include <re2/re2.h>
 
 namespace haguard::plugin {
 namespace {
@@ -50,7 +54,15 @@ bool parse_go_int(std::string_view s, bool is_signed, std::int64_t& i, std::uint
 bool parse_double(std::string_view s, double& out) {
   if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc() && end == s.data() + s.size();
+  if (end != s.data() + s.size()) return false;
+  if (ec == std::errc::result_out_of_range) {
+    // ParseFloat fails on overflow only; an underflow reads as zero or a subnormal.
+    double v = std::strtod(std::string(s).c_str(), nullptr);
+    if (std::isinf(v)) return false;
+    out = v;
+    return true;
+  }
+  return ec == std::errc();
 }
 
 /// go-yaml's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$
@@ -77,6 +89,36 @@ bool yaml_style_float(std::string_view s) {
   return p == s.size();
 }
 
+/// yaml.v3's parseTimestamp (time.Parse with its four layouts), as encoding/json then writes the
+/// time: RFC 3339 with the fraction's trailing zeros dropped, "Z" for UTC. False when `s` is none.
+bool yaml_v3_timestamp(const std::string& s, std::string& out) {
+  static const RE2 kStamp(
+      R"((\d{4})-(\d{1,2})-(\d{1,2})(?:([Tt ])(\d{1,2}):(\d{1,2}):(\d{1,2})(?:[.,](\d+))?)"
+      R"((Z|[+-]\d{2}:\d{2})?)?)");
+  std::string y, mo, d, sep, h, mi, sec, frac, zone;
+  if (!RE2::FullMatch(s, kStamp, &y, &mo, &d, &sep, &h, &mi, &sec, &frac, &zone)) return false;
+  // "T"/"t" come with a zone, " " without; a date alone has neither.
+  if (sep.empty() ? !h.empty() : (sep == " ") != zone.empty()) return false;
+  int year = std::stoi(y), month = std::stoi(mo), day = std::stoi(d);
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] ||
+      (month == 2 && day == 29 && !leap))
+    return false;
+  auto two = [](const std::string& v) { return v.size() == 1 ? "0" + v : v; };
+  if (h.empty()) {
+    out = y + "-" + two(mo) + "-" + two(d) + "T00:00:00Z";
+    return true;
+  }
+  if (std::stoi(h) > 23 || std::stoi(mi) > 59 || std::stoi(sec) > 59) return false;
+  frac = frac.substr(0, 9);
+  while (!frac.empty() && frac.back() == '0') frac.pop_back();
+  if (zone.empty() || zone == "+00:00" || zone == "-00:00") zone = "Z";
+  out = y + "-" + two(mo) + "-" + two(d) + "T" + two(h) + ":" + two(mi) + ":" + two(sec) +
+        (frac.empty() ? "" : "." + frac) + zone;
+  return true;
+}
+
 std::string short_tag(const std::string& tag) {
   static const std::string kLong = "tag:yaml.org,2002:";
   return tag.compare(0, kLong.size(), kLong) == 0 ? "!!" + tag.substr(kLong.size()) : tag;
@@ -84,7 +126,8 @@ std::string short_tag(const std::string& tag) {
 
 }  // namespace
 
-YamlScalar resolve_yaml_scalar(const std::string& yaml_cpp_tag, const std::string& in) {
+YamlScalar resolve_yaml_scalar(const std::string& yaml_cpp_tag, const std::string& in,
+                               bool yaml_v3) {
   YamlScalar out;
   if (yaml_cpp_tag == "!") return out;  // quoted and block scalars are strings
   std::string tag = yaml_cpp_tag == "?" ? "" : short_tag(yaml_cpp_tag);
@@ -92,6 +135,10 @@ YamlScalar resolve_yaml_scalar(const std::string& yaml_cpp_tag, const std::strin
                                       "!!float", "!!null", "!!timestamp"};
   bool resolvable = false;
   for (const char* t : kResolvable) resolvable = resolvable || tag == t;
+  if (yaml_v3 && (tag.empty() || tag == "!!timestamp") && yaml_v3_timestamp(in, out.time)) {
+    out.type = YamlScalar::kTime;
+    return out;
+  }
   if (!resolvable || tag == "!!str" || tag == "!!timestamp") return out;
 
   static const std::map<std::string_view, YamlScalar> kWords = [] {
@@ -111,9 +158,15 @@ YamlScalar resolve_yaml_scalar(const std::string& yaml_cpp_tag, const std::strin
   bool sign_or_digit = c == '+' || c == '-' || (c >= '0' && c <= '9');
   bool hinted = sign_or_digit || c == '.' ||
                 std::string_view("yYnNtTfFoO~N").find(c) != std::string_view::npos;
+  // yaml.v3 dropped YAML 1.1's other boolean words (yes, on, y...): they stay strings.
+  static const std::string_view kV3Bools[] = {"true", "True", "TRUE", "false", "False", "FALSE"};
+  auto word = kWords.find(in);
+  if (yaml_v3 && word != kWords.end() && word->second.type == YamlScalar::kBool &&
+      std::find(std::begin(kV3Bools), std::end(kV3Bools), in) == std::end(kV3Bools))
+    word = kWords.end();
   if (hinted) {
-    if (auto it = kWords.find(in); it != kWords.end())
-      out = it->second;
+    if (word != kWords.end())
+      out = word->second;
     else if (c == '.' && parse_double(in, out.f))
       out.type = YamlScalar::kFloat;
     else if (sign_or_digit) {
@@ -129,7 +182,8 @@ YamlScalar resolve_yaml_scalar(const std::string& yaml_cpp_tag, const std::strin
     }
   }
   if (tag.empty()) return out;
-  static const char* kTagOf[] = {"!!null", "!!bool", "!!int", "!!int", "!!float", "!!str"};
+  static const char* kTagOf[] = {"!!null",  "!!bool", "!!int",      "!!int",
+                                 "!!float", "!!str",  "!!timestamp"};
   if (tag == kTagOf[out.type]) return out;
   if (tag == "!!float" && out.type == YamlScalar::kInt) {
     out.type = YamlScalar::kFloat;

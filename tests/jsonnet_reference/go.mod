@@ -4,7 +4,11 @@ module haguard.dalp.io/tests/jsonnet_reference
 
 go 1.24
 
-require github.com/google/go-jsonnet v0.21.0
+require (
+	github.com/google/go-jsonnet v0.21.0
+	github.com/pkg/errors v0.9.1
+	gopkg.in/yaml.v3 v3.0.1
+)
 
 require (
 	github.com/fatih/color v1.18.0 // indirect

@@ -22,6 +22,7 @@ using haguard::plugin::JsonnetLimits;
 namespace {
 
 const std::string kReference = HAGUARD_JSONNET_REFERENCE;
+const std::string kTankaReference = HAGUARD_TANKA_REFERENCE;
 const fs::path kDir = fs::path(HAGUARD_SOURCE_DIR) / "tests/jsonnet_reference";
 
 std::vector<std::string> programs(const std::string& sub) {
@@ -32,8 +33,9 @@ std::vector<std::string> programs(const std::string& sub) {
   return out;
 }
 
-haguard::test::ProcResult reference(const fs::path& dir, const std::string& file) {
-  return haguard::test::run_process({kReference, file}, {"PATH=/usr/bin:/bin"}, dir.string());
+haguard::test::ProcResult reference(const fs::path& dir, const std::string& file,
+                                    const std::string& binary = kReference) {
+  return haguard::test::run_process({binary, file}, {"PATH=/usr/bin:/bin"}, dir.string());
 }
 
 haguard::plugin::JsonnetResult haguard_eval(const fs::path& dir, const std::string& file) {
@@ -100,5 +102,32 @@ TEST_P(Exceptions, FailWithTheDocumentedMessage) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Jsonnet, Exceptions, testing::ValuesIn(programs("exceptions")), name_of);
+
+// Tanka's native functions against Tanka's own Go code (tests/jsonnet_reference/tanka): every
+// file in tanka_corpus/ renders byte for byte alike; those named *error* fail in both, and
+// haguard's error names the native and the file, line and column of its call.
+class TankaCorpus : public testing::TestWithParam<std::string> {};
+
+TEST_P(TankaCorpus, RendersAsTanka) {
+  ASSERT_TRUE(fs::exists(kTankaReference)) << "Tanka reference missing: " << kTankaReference;
+  const fs::path dir = kDir / "tanka_corpus";
+  std::string file = GetParam() + ".jsonnet";
+  auto want = reference(dir, file, kTankaReference);
+  auto got = haguard_eval(dir, file);
+  bool expect_error = GetParam().find("error") != std::string::npos;
+  ASSERT_EQ(want.exit_code != 0, expect_error)
+      << file << ": Tanka " << (expect_error ? "renders it" : "fails: " + want.err);
+  if (expect_error) {
+    ASSERT_FALSE(got.ok) << file << ": Tanka fails (" << want.err << ") but haguard renders:\n"
+                         << got.output;
+    EXPECT_NE(got.error.find("std.native('"), std::string::npos) << got.error;
+    EXPECT_NE(got.error.find(file + ":1:"), std::string::npos) << "no call site: " << got.error;
+    return;
+  }
+  ASSERT_TRUE(got.ok) << file << ": haguard fails: " << got.error;
+  EXPECT_EQ(got.output, want.out) << file;
+}
+
+INSTANTIATE_TEST_SUITE_P(Tanka, TankaCorpus, testing::ValuesIn(programs("tanka_corpus")), name_of);
 
 }  // namespace

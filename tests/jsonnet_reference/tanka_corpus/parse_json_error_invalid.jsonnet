@@ -1,0 +1,1 @@
+{ a: std.native('parseJson')('{"a": 1,}') }

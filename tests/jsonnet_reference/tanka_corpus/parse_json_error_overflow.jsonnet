@@ -1,0 +1,1 @@
+{ a: std.native('parseJson')('[1e400]') }

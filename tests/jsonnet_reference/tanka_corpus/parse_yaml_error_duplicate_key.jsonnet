@@ -1,0 +1,1 @@
+{ a: std.native('parseYaml')("a: 1\na: 2") }

@@ -1,0 +1,1 @@
+{ a: std.native('parseYaml')("a: .inf") }

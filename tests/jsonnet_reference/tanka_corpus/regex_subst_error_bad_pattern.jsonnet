@@ -1,0 +1,1 @@
+{ a: std.native('regexSubst')('p[^m*', 'pm', 'poe') }
