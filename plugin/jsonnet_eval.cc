@@ -27,6 +27,7 @@
 #include <new>
 #include <sstream>
 
+#include "plugin/helm_template.h"
 #include "plugin/jsonnet_natives.h"
 #include "plugin/jsonnet_std.h"
 
@@ -186,6 +187,8 @@ void evaluate_one(Job& job) {
   ImportContext ctx{&in, vm};
   jsonnet_import_callback(vm, &import_callback, &ctx);
   register_std_natives(vm);
+  HelmContext helm{&in, job.limits->max_output, vm};
+  register_helm_native(vm, &helm);
   for (const auto& [k, v] : in.ext_str) jsonnet_ext_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.ext_code) jsonnet_ext_code(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_str) jsonnet_tla_var(vm, k.c_str(), v.c_str());
@@ -236,6 +239,7 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
 [[noreturn]] void run_child(int fd, const std::vector<std::string>& files,
                             const JsonnetInputs& inputs, const JsonnetLimits& limits) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::setpgid(0, 0);  // the parent stops programs started here (helm) with the child: one group
   struct rlimit core {0, 0};
   ::setrlimit(RLIMIT_CORE, &core);
   if (limits.max_memory > 0 && kAddressLimitUsable) {
@@ -381,6 +385,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     run_child(fds[1], files, inputs, limits);
   }
   ::close(fds[1]);
+  ::setpgid(pid, pid);  // also here: the child may not have run yet when the deadline passes
 
   const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
   const std::size_t cap = limits.max_output + (std::size_t{16} << 20);
@@ -391,7 +396,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       killed = true;
       run.failure = "jsonnet evaluation exceeded the time bound of " +
                     std::to_string(limits.timeout.count()) + " ms (--timeout) and was stopped";
@@ -406,7 +411,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     if (n <= 0) break;
     buf.append(chunk, static_cast<std::size_t>(n));
     if (buf.size() > cap) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       killed = true;
       run.failure = "jsonnet output exceeded the bound of " + std::to_string(limits.max_output) +
                     " bytes (--max-output)";
@@ -414,6 +419,9 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     }
   }
   ::close(fds[0]);
+  // Whatever the child started and left behind (it died mid-call) goes with it; the group still
+  // exists while the child is unreaped, so this signal cannot reach a stranger.
+  ::kill(-pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
