@@ -133,16 +133,19 @@ bool lookup(const YAML::Node& manifest, const std::string& path, std::string& ou
     error = "{{ . }} is the whole manifest, not a name";
     return false;
   }
-  YAML::Node node = manifest;
+  // const Nodes: operator[] on a mutable one inserts, and `=` between Nodes assigns through.
+  YAML::Node node;
+  node.reset(manifest);
   std::size_t pos = 1;
   while (pos <= path.size()) {
     std::size_t dot = path.find('.', pos);
     std::string key = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
-    if (!node.IsMap() || !node[key]) {
+    const YAML::Node& here = node;
+    if (!here.IsMap() || !here[key]) {
       error = "the manifest has no " + path;
       return false;
     }
-    node = node[key];
+    node.reset(here[key]);
     if (dot == std::string::npos) break;
     pos = dot + 1;
   }
