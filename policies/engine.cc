@@ -220,6 +220,7 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
     for (Verdict& v : verdicts) {
       Finding f = make(who, rule->id(), v.outcome, enf, std::move(v.path), v.message,
                        v.fixable && rc->fix && v.outcome == Outcome::fail);
+      if (v.outcome != Outcome::pass) f.message += value_hint_suffix(policy.value_hints, f.rule, *w);
       apply_exemption(f, ex.exemption, policy, env);
       ev.findings.push_back(std::move(f));
     }
@@ -300,6 +301,7 @@ std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
       if (policy.namespace_exempt(w->namespace_())) continue;
       Finding f = make(w->display(), rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
                        sv.verdict.message, false);
+      if (f.outcome != Outcome::pass) f.message += value_hint_suffix(policy.value_hints, f.rule, *w);
       apply_exemption(f, read_exemption(w->annotations(), policy, now), policy, env);
       out.emplace_back(sv.index, std::move(f));
     }

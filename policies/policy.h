@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "policies/outcome.h"
+#include "policies/value_hints.h"
 #include "policies/workload.h"
 
 namespace haguard {
@@ -100,6 +101,7 @@ struct Policy {
   ExemptionSettings exemptions;
   std::vector<ControllerChildren> controllers = default_controllers();
   Requesters autoscalers = default_autoscalers();
+  std::vector<ValueHint> value_hints;  ///< spec.valueHints: chart values named in findings
   std::string hash;  ///< sha-like digest of the source text, for metrics and logs
 
   /// `env` if the policy knows it, else the default environment.
