@@ -7,9 +7,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -247,6 +249,56 @@ TEST_F(HelmRender, HungHelmIsKilledAtTheDeadline) {
     if (running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_FALSE(running) << "helm (pid " << pid << ") outlived the deadline";
+}
+
+std::string tree_text(const std::filesystem::path& dir) {
+  std::string out;
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    out += f.lexically_relative(dir).native() + "\n" + ss.str();
+  }
+  return out;
+}
+
+TEST(HelmExample, VendorsTheTestChartsUnchanged) {
+  const std::string example = kSource + "/plugin/examples/dalp-helm/charts";
+  EXPECT_EQ(tree_text(example + "/dalp"), tree_text(kSource + "/tests/charts/dalp"))
+      << "cp -r tests/charts/dalp plugin/examples/dalp-helm/charts/";
+  EXPECT_EQ(tree_text(example + "/support"), tree_text(kSource + "/tests/charts/support"));
+  std::ifstream a(example + "/values-production-ha.yaml"), b(kSource + "/tests/charts/values-production-ha.yaml");
+  std::stringstream sa, sb;
+  sa << a.rdbuf();
+  sb << b.rdbuf();
+  EXPECT_EQ(sa.str(), sb.str());
+}
+
+TEST_F(HelmRender, ExampleAppOverlayInProductionDefaultsInStaging) {
+  repo_.copy_tree(kSource + "/plugin/examples/dalp-helm", "apps/dalp-helm");
+  auto env = cmp_environment("apps/dalp-helm");
+  env["HAGUARD_HELM"] = HAGUARD_HELM;
+  env["ARGOCD_ENV_ENVIRONMENT"] = "production";
+  ProcResult r = run_process({haguard_binary(), "render"}, to_env_list(env), repo_.root() + "/apps/dalp-helm");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("haguard: fixed"), std::string::npos) << r.err;
+  auto objects = parse_argocd_stream(r.out);
+  EXPECT_EQ(objects.size(), 3u);
+  EXPECT_EQ(find(objects, "StatefulSet", "support-postgresql"), nullptr);
+
+  env["ARGOCD_ENV_ENVIRONMENT"] = "staging";
+  r = run_process({haguard_binary(), "render"}, to_env_list(env), repo_.root() + "/apps/dalp-helm");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  objects = parse_argocd_stream(r.out);
+  for (const char* s : {"support-postgresql", "support-redis", "support-rustfs"})
+    EXPECT_NE(find(objects, "StatefulSet", s), nullptr) << s;
+  const json* dapp = find(objects, "Deployment", "dalp-dapp");
+  ASSERT_NE(dapp, nullptr);
+  EXPECT_EQ((*dapp)["spec"]["replicas"], 1);
 }
 
 }  // namespace
