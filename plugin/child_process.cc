@@ -1,4 +1,4 @@
-// posix_spawnp and one poll loop over stdin, stdout and stderr: a program that fills one pipe
+// fork/exec and one poll loop over stdin, stdout and stderr: a program that fills one pipe
 // while we block on another cannot deadlock us.
 
 #include "plugin/child_process.h"
@@ -6,12 +6,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 extern char** environ;
@@ -20,6 +21,80 @@ namespace haguard::plugin {
 namespace {
 
 constexpr std::size_t kMaxErr = 64 << 10;
+
+/// `name` as execvp would find it: itself when it holds a '/', else the first executable file of
+/// that name in a PATH directory. "" with `error` set when there is none.
+std::string find_program(const std::string& name, std::string& error) {
+  if (name.find('/') != std::string::npos) return name;
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t b = 0; b <= dirs.size();) {
+    std::size_t e = dirs.find(':', b);
+    if (e == std::string::npos) e = dirs.size();
+    std::string dir = dirs.substr(b, e - b);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    b = e + 1;
+  }
+  error = "not found on PATH";
+  return {};
+}
+
+/// fork and exec with the pipes as stdin, stdout and stderr. The child raises its soft
+/// address-space limit back to the hard one first: the evaluation bounds itself with a soft
+/// limit, and a Go program cannot even start under one its size. exec's errno comes back over a
+/// close-on-exec pipe. -1 with `error` set on failure.
+pid_t spawn(const std::string& path, const std::vector<std::string>& argv, int in, int out, int err,
+            std::string& error) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args[0] = const_cast<char*>(path.c_str());
+  args.push_back(nullptr);
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    error = std::string("pipe: ") + std::strerror(errno);
+    return -1;
+  }
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls from here to exec: the parent may have other threads.
+    struct rlimit as {};
+    if (::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != as.rlim_max) {
+      as.rlim_cur = as.rlim_max;
+      ::setrlimit(RLIMIT_AS, &as);
+    }
+    const int from[3] = {in, out, err};
+    for (int i = 0; i < 3; ++i) {
+      if (from[i] == i)
+        ::fcntl(i, F_SETFD, 0);
+      else
+        ::dup2(from[i], i);
+    }
+    ::execve(args[0], args.data(), environ);
+    int e = errno;
+    ssize_t ignored = ::write(report[1], &e, sizeof e);
+    (void)ignored;
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  if (pid < 0) {
+    error = std::string("fork: ") + std::strerror(errno);
+    ::close(report[0]);
+    return -1;
+  }
+  int exec_errno = 0;
+  ssize_t n;
+  while ((n = ::read(report[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+  }
+  ::close(report[0]);
+  if (n == sizeof exec_errno) {
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+    error = std::strerror(exec_errno);
+    return -1;
+  }
+  return pid;
+}
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -44,22 +119,14 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     ::close(in[1]);
     return r;
   }
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
+  std::string error;
+  std::string path = find_program(argv[0], error);
+  pid_t pid = path.empty() ? -1 : spawn(path, argv, in[0], out[1], err[1], error);
   ::close(in[0]);
   ::close(out[1]);
   ::close(err[1]);
-  if (rc != 0) {
-    r.error = std::strerror(rc);
+  if (pid < 0) {
+    r.error = error;
     ::close(in[1]);
     ::close(out[0]);
     ::close(err[0]);

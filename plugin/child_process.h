@@ -17,7 +17,8 @@ struct ProcessResult {
   std::string out, err, error;
 };
 
-/// Runs argv[0] (looked up on PATH when it has no '/') with `argv`, writing `input` to its stdin.
+/// Runs argv[0] (looked up on PATH when it has no '/') with `argv`, writing `input` to its stdin,
+/// with the hard address-space limit as its soft one (see spawn in child_process.cc).
 /// stderr is kept up to 64 KiB (the rest dropped); stdout up to `max_output`.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input,
                           std::size_t max_output);

@@ -243,7 +243,11 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
   struct rlimit core {0, 0};
   ::setrlimit(RLIMIT_CORE, &core);
   if (limits.max_memory > 0 && kAddressLimitUsable) {
-    struct rlimit as {limits.max_memory, limits.max_memory};
+    // The soft limit only: programs this process starts (helm, a Go program, reserves more
+    // address space at start than the bound allows) raise theirs back before exec.
+    struct rlimit as {};
+    ::getrlimit(RLIMIT_AS, &as);
+    as.rlim_cur = std::min<rlim_t>(limits.max_memory, as.rlim_max);
     ::setrlimit(RLIMIT_AS, &as);
     // An allocation past the bound ends the child with a status the parent names, rather than
     // a std::bad_alloc that libjsonnet turns into an abort.

@@ -85,6 +85,15 @@ TEST_F(HelmRender, GuidesOverlayPassesProductionWithNoFixes) {
   EXPECT_NE(r.err.find("main.jsonnet .dalp.deployment_dalp_dapp"), std::string::npos) << r.err;
 }
 
+TEST_F(HelmRender, HelmRunsUnderTheSidecarsMemoryBound) {
+  // The evaluation bounds its own address space (the sidecar: 1280 MiB); Go cannot start under
+  // such a limit, so helm must not inherit it.
+  write_dalp_app(true);
+  ProcResult r = render("production", HAGUARD_HELM, {"--max-memory", "1280"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(parse_argocd_stream(r.out).size(), 3u);
+}
+
 TEST_F(HelmRender, ChartDefaultsFailProductionNamingBundledServicesAndValues) {
   write_dalp_app(false);
   ProcResult r = render("production");
