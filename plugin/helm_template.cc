@@ -133,6 +133,9 @@ JsonnetJsonValue* helm_template(void* ctx_ptr, Args argv, int* success) {
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
   }
 
+  // helm would read a name like --post-renderer=x as a flag: a repository must not pass flags.
+  if (call.name.empty() || call.name.front() == '-')
+    return fail(vm, success, "the release name '" + call.name + "' is empty or starts with '-'");
   std::string error;
   std::string chart = resolve_chart(*ctx->inputs, call, error);
   if (chart.empty()) return fail(vm, success, error);

@@ -204,6 +204,8 @@ TEST_F(HelmRender, BadConfAndChartsOutsideTheTreeAreRefused) {
       {"std.native('helmTemplate')('x', 'charts/dalp', {})", "'opts.calledFrom' is unset or empty"},
       {"std.native('helmTemplate')('x', 'charts/dalp', { calledFrom: std.thisFile, values: [] })",
        "helmTemplate: conf.values must be a object, got array"},
+      {"std.native('helmTemplate')('--post-renderer=./x.sh', 'charts/dalp', { calledFrom: std.thisFile })",
+       "helmTemplate: the release name '--post-renderer=./x.sh' is empty or starts with '-'"},
       {"std.native('helmTemplate')(1, 'charts/dalp', { calledFrom: std.thisFile })",
        "helmTemplate: first argument 'name' must be a string, got number"},
       {"std.native('helmTemplate')('x', 'charts/dalp', 'conf')",
