@@ -53,6 +53,18 @@ class Report {
   std::FILE* file_;
 };
 
+/// The template helm rendered a document from, by the `# Source: <chart>/templates/<file>` comment
+/// helm writes first in it; "" when there is none.
+std::string helm_source(std::string_view text, const Document& d) {
+  if (d.source.begin >= text.size()) return {};
+  std::string_view doc = text.substr(d.source.begin, d.source.end - d.source.begin);
+  std::size_t start = doc.find_first_not_of(" \t\r\n");
+  constexpr std::string_view kSource = "# Source: ";
+  if (start == std::string_view::npos || doc.substr(start, kSource.size()) != kSource) return {};
+  std::string_view rest = doc.substr(start + kSource.size());
+  return std::string(rest.substr(0, rest.find_first_of("\r\n")));
+}
+
 int run_post_render(const PostRenderOptions& o) {
   Report report_out(o.report);
   auto fail = [&](const std::string& m) { return report_out.fail(m); };
@@ -81,10 +93,12 @@ int run_post_render(const PostRenderOptions& o) {
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
   std::vector<RenderedObject> objects;
-  for (auto& d : read.documents)
-    objects.push_back({std::move(d.object),
-                       "document " + std::to_string(d.index + 1) + " (line " + std::to_string(d.line) + ")",
-                       ""});
+  for (auto& d : read.documents) {
+    std::string where = helm_source(text, d);
+    if (where.empty())
+      where = "document " + std::to_string(d.index + 1) + " (line " + std::to_string(d.line) + ")";
+    objects.push_back({std::move(d.object), where, ""});
+  }
   assign_environments(objects, environment);
   Engine engine(policy.policy);
   PolicyReport report = apply_policy(engine, objects);

@@ -102,6 +102,10 @@ TEST_F(PostRender, ContractOnStdin) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("replicas: 2"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("haguard: fixed Deployment dalp-dapp: min-replicas"), std::string::npos) << r.err;
+  // Findings name the chart template helm's `# Source:` comment gives.
+  EXPECT_NE(r.err.find("warning: dalp/templates/dapp-deployment.yaml: Deployment dalp-dapp: "),
+            std::string::npos)
+      << r.err;
 
   // Staging warns and leaves the object as it is.
   r = post_render(dapp, {"--environment", "staging"});
