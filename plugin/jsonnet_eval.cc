@@ -26,6 +26,7 @@
 #include <new>
 
 #include "common/file_reading.h"
+#include "plugin/helm_template.h"
 #include "plugin/jsonnet_natives.h"
 #include "plugin/tanka_natives.h"
 #include "plugin/jsonnet_std.h"
@@ -179,6 +180,8 @@ void evaluate_one(Job& job) {
   jsonnet_import_callback(vm, &import_callback, &ctx);
   register_std_natives(vm);
   register_tanka_natives(vm);
+  HelmContext helm{&in, job.limits->max_output, vm};
+  register_helm_native(vm, &helm);
   for (const auto& [k, v] : in.ext_str) jsonnet_ext_var(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.ext_code) jsonnet_ext_code(vm, k.c_str(), v.c_str());
   for (const auto& [k, v] : in.tla_str) jsonnet_tla_var(vm, k.c_str(), v.c_str());
@@ -229,10 +232,15 @@ bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_vi
 [[noreturn]] void run_child(int fd, const std::vector<std::string>& files,
                             const JsonnetInputs& inputs, const JsonnetLimits& limits) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  ::setpgid(0, 0);  // the parent stops programs started here (helm) with the child: one group
   struct rlimit core {0, 0};
   ::setrlimit(RLIMIT_CORE, &core);
   if (limits.max_memory > 0 && kAddressLimitUsable) {
-    struct rlimit as {limits.max_memory, limits.max_memory};
+    // The soft limit only: programs this process starts (helm, a Go program, reserves more
+    // address space at start than the bound allows) raise theirs back before exec.
+    struct rlimit as {};
+    ::getrlimit(RLIMIT_AS, &as);
+    as.rlim_cur = std::min<rlim_t>(limits.max_memory, as.rlim_max);
     ::setrlimit(RLIMIT_AS, &as);
     // An allocation past the bound ends the child with a status the parent names, rather than
     // a std::bad_alloc that libjsonnet turns into an abort.
@@ -374,6 +382,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     run_child(fds[1], files, inputs, limits);
   }
   ::close(fds[1]);
+  ::setpgid(pid, pid);  // also here: the child may not have run yet when the deadline passes
 
   const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
   const std::size_t cap = limits.max_output + (std::size_t{16} << 20);
@@ -384,7 +393,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       killed = true;
       run.failure = "jsonnet evaluation exceeded the time bound of " +
                     std::to_string(limits.timeout.count()) + " ms (--timeout) and was stopped";
@@ -399,7 +408,7 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     if (n <= 0) break;
     buf.append(chunk, static_cast<std::size_t>(n));
     if (buf.size() > cap) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);
       killed = true;
       run.failure = "jsonnet output exceeded the bound of " + std::to_string(limits.max_output) +
                     " bytes (--max-output)";
@@ -407,6 +416,9 @@ JsonnetRun evaluate_jsonnet(const std::vector<std::string>& files, const Jsonnet
     }
   }
   ::close(fds[0]);
+  // Whatever the child started and left behind (it died mid-call) goes with it; the group still
+  // exists while the child is unreaped, so this signal cannot reach a stranger.
+  ::kill(-pid, SIGKILL);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }

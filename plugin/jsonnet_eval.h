@@ -29,6 +29,7 @@ struct JsonnetInputs {
   std::string work_dir;    ///< the app directory; file names and errors are relative to it
   std::vector<std::string> library_paths;  ///< searched in order after the importing file's dir
   std::string builtin_library;  ///< text served for `import "haguard.libsonnet"` when no file has it
+  std::string helm = "helm";    ///< the helm binary helmTemplate runs (looked up on PATH without '/')
   NamedValues ext_str, ext_code, tla_str, tla_code;
 };
 

@@ -15,12 +15,36 @@ local math(op, x, y=0) =
 local spaces = ' \t\n\u000b\f\r\u0085\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006' +
                '\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 local id(x) = x;
+// Tanka's helmTemplate(name, chart, conf). 0.18's natives take only primitives, so conf is read
+// here, its keys matched without regard to case as Go's encoding/json does, and handed on flat.
+local helmTemplate(name, chart, conf) =
+  local fail(what) = error 'helmTemplate: ' + what;
+  local c =
+    if std.isObject(conf) then { [std.asciiLower(k)]: conf[k] for k in std.objectFields(conf) }
+    else fail("third argument 'conf' must be an object, got " + std.type(conf));
+  local opt(key, type, default) =
+    if !std.objectHas(c, std.asciiLower(key)) || c[std.asciiLower(key)] == null then default
+    else if std.type(c[std.asciiLower(key)]) == type then c[std.asciiLower(key)]
+    else fail("conf.%s must be a %s, got %s" % [key, type, std.type(c[std.asciiLower(key)])]);
+  local apis = opt('apiVersions', 'array', []);
+  if !std.isString(name) then fail("first argument 'name' must be a string, got " + std.type(name))
+  else if !std.isString(chart) then fail("second argument 'chart' must be a string, got " + std.type(chart))
+  else if std.length([a for a in apis if !std.isString(a) || std.length(std.findSubstr('\n', a)) > 0]) > 0
+  then fail('conf.apiVersions must be strings like "monitoring.coreos.com/v1"')
+  else
+    std.native('haguard.helmTemplate')(
+      name, chart, opt('calledFrom', 'string', ''), std.toString(opt('values', 'object', {})),
+      opt('namespace', 'string', ''), opt('includeCrds', 'boolean', true),
+      opt('skipTests', 'boolean', false), opt('noHooks', 'boolean', false),
+      opt('kubeVersion', 'string', ''), std.join('\n', apis), opt('nameFormat', 'string', ''));
 local noEmpty = error 'Expected at least one element in array. Got none';
 {
-  // libjsonnet 0.18 answers std.native('parseJson') and ('parseYaml') with builtins of its own
-  // (its std's helpers, which abort the process on bad input): Tanka's are registered as tanka.*.
+  // Natives haguard implements in jsonnet first (helmTemplate); libjsonnet 0.18 answers
+  // std.native('parseJson') and ('parseYaml') with builtins of its own (its std's helpers, which
+  // abort the process on bad input), so Tanka's are registered as tanka.*; the rest are the VM's.
   native(name)::
-    if name == 'parseJson' || name == 'parseYaml' then std.native('tanka.' + name)
+    if name == 'helmTemplate' then helmTemplate
+    else if name == 'parseJson' || name == 'parseYaml' then std.native('tanka.' + name)
     else std.native(name),
 
   parseYaml(str)::

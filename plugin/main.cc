@@ -26,6 +26,8 @@ const CommandEntry kCommands[] = {
      haguard::plugin::setup_parameters},
     {"fn", "KRM function: read a ResourceList on stdin, fix and check it, write it to stdout",
      haguard::plugin::setup_fn},
+    {"post-render", "Helm post-renderer: manifests on stdin, the fixed stream on stdout, the report on stderr",
+     haguard::plugin::setup_post_render},
 };
 
 }  // namespace

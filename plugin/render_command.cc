@@ -27,6 +27,7 @@ struct RenderOptions {
   double timeout_seconds = 45;
   std::size_t max_memory_mib = 4096;
   unsigned jobs = 0;
+  std::string helm = "helm";
 };
 
 void print_lines(const char* prefix, const std::vector<std::string>& lines) {
@@ -68,6 +69,7 @@ int run_render(RenderOptions& o, CLI::App& app) {
     return 1;
   }
   RenderSettings& s = resolved.settings;
+  s.jsonnet.helm = o.helm;
 
   PolicyChoice policy = choose_policy(o.policy, env);
   if (!policy.error.empty()) {
@@ -141,6 +143,8 @@ std::function<int()> setup_render(CLI::App& app) {
                  "container's memory limit")
       ->envname("HAGUARD_MAX_MEMORY")
       ->capture_default_str();
+  app.add_option("--helm", o->helm, "The helm binary std.native('helmTemplate') runs (else helm on PATH)")
+      ->envname("HAGUARD_HELM");
   app.add_option("-j,--jobs", o->jobs, "Files evaluated at once (0: one per file, at most 8)");
   CLI::App* self = &app;
   return [o, self] { return run_render(*o, *self); };

@@ -216,6 +216,7 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
     for (Verdict& v : verdicts) {
       Finding f = make(rule->id(), v.outcome, enf, std::move(v.path), std::move(v.message),
                        v.fixable && rc->fix && v.outcome == Outcome::fail);
+      if (v.outcome != Outcome::pass) f.message += value_hint_suffix(policy.value_hints, f.rule, *w);
       apply_exemption(f, ex.exemption, policy, env);
       ev.findings.push_back(std::move(f));
     }
@@ -296,6 +297,7 @@ std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
       if (policy.namespace_exempt(w->namespace_())) continue;
       Finding f = make(rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
                        std::move(sv.verdict.message), false);
+      if (f.outcome != Outcome::pass) f.message += value_hint_suffix(policy.value_hints, f.rule, *w);
       apply_exemption(f, read_exemption(w->annotations(), policy, now), policy, env);
       out.emplace_back(sv.index, std::move(f));
     }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "policies/outcome.h"
+#include "policies/value_hints.h"
 #include "policies/workload.h"
 
 namespace haguard {
@@ -93,6 +94,7 @@ struct Policy {
   Requesters autoscalers = default_autoscalers();
   /// "group/Kind" of the custom resources the configured rules judge (RuleParams::custom_resources).
   std::set<std::string, std::less<>> custom_resources;
+  std::vector<ValueHint> value_hints;  ///< spec.valueHints: chart values named in findings
   std::string hash;  ///< sha-like digest of the source text, for metrics and logs
 
   /// `env` if the policy knows it, else the default environment.

@@ -224,7 +224,7 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   if (!doc["spec"]) r.fail(doc, "spec", "missing key spec");
   const YAML::Node& spec = doc["spec"];
   r.only_keys(spec, "spec", {"environments", "defaultEnvironment", "workloads", "rules", "exemptions",
-                             "controllers", "autoscalers"});
+                             "controllers", "autoscalers", "valueHints"});
   if (!spec["environments"]) r.fail(spec, "spec.environments", "missing key environments");
   policy->environments = r.strings(spec["environments"], "spec.environments");
   if (policy->environments.empty()) r.fail(spec["environments"], "spec.environments", "must not be empty");
@@ -243,6 +243,8 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
     policy->autoscalers = {};
     load_requesters(r, spec["autoscalers"], "spec.autoscalers", policy->autoscalers);
   }
+  if (spec["valueHints"])
+    if (auto e = load_value_hints(spec["valueHints"], source, policy->value_hints); !e.empty()) throw LoadFailure(e);
   policy->hash = fnv1a64_hex(text);
   return policy;
 }

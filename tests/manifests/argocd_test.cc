@@ -164,6 +164,46 @@ TEST_F(ArgoCdSidecar, HaguardReadsTheMountedPolicy) {
   EXPECT_EQ(cm->at("data").at(file).get<std::string>(), read_file(kSource + "/policies/default.yaml"));
 }
 
+TEST_F(ArgoCdSidecar, HelmComesFromTheArgoCdImageThroughAnInitContainer) {
+  // HAGUARD_HELM names a file in a mount of the sidecar...
+  std::string helm;
+  for (const json& e : sidecar_->value("env", json::array()))
+    if (e.value("name", "") == "HAGUARD_HELM") helm = e.value("value", "");
+  ASSERT_FALSE(helm.empty()) << "HAGUARD_HELM is not set on the sidecar";
+  std::string dir = helm.substr(0, helm.rfind('/')), file = helm.substr(helm.rfind('/') + 1);
+  ASSERT_TRUE(mounts_.count(dir)) << dir << " is not mounted";
+  std::string volume = mounts_[dir]->value("name", "");
+  ASSERT_TRUE(volumes_.count(volume));
+  EXPECT_TRUE(volumes_[volume]->contains("emptyDir"));
+  // ...that an init container running Argo CD's own image fills from /usr/local/bin/helm, before
+  // the sidecar starts, without a shell.
+  std::string image_name = [](std::string image) { return image.substr(0, image.rfind(':')); }(
+      containers_["argocd-repo-server"]->value("image", ""));
+  bool copied = false;
+  for (const json& init : pod_->value("initContainers", json::array())) {
+    std::string mount;
+    for (const json& m : init.value("volumeMounts", json::array()))
+      if (m.value("name", "") == volume) mount = m.value("mountPath", "");
+    if (mount.empty()) continue;
+    std::string image = init.value("image", "");
+    EXPECT_EQ(image.substr(0, image.rfind(':') == std::string::npos ? image.size() : image.rfind(':')),
+              image_name);
+    EXPECT_EQ(init.value("command", json::array()),
+              json::array({"/bin/cp", "/usr/local/bin/helm", mount + "/" + file}));
+    EXPECT_TRUE(init.value("/securityContext/runAsNonRoot"_json_pointer, false));
+    EXPECT_TRUE(init.value("/securityContext/readOnlyRootFilesystem"_json_pointer, false));
+    copied = true;
+  }
+  EXPECT_TRUE(copied) << "no init container copies helm into " << volume;
+  // helm writes its config and cache under the sidecar's writable /tmp.
+  for (const char* var : {"HELM_CONFIG_HOME", "HELM_CACHE_HOME", "HELM_DATA_HOME"}) {
+    std::string value;
+    for (const json& e : sidecar_->value("env", json::array()))
+      if (e.value("name", "") == var) value = e.value("value", "");
+    EXPECT_EQ(value.rfind("/tmp/", 0), 0u) << var << "=" << value;
+  }
+}
+
 TEST(ExampleApplication, UsesThePluginByItsVersionedName) {
   std::vector<json> spec = parse_yaml_stream(read_file(kSource + "/plugin/plugin.yaml"));
   std::vector<json> app = parse_yaml_stream(read_file(kSource + "/manifests/argocd/example-application.yaml"));
