@@ -15,5 +15,6 @@ std::function<int()> setup_check(CLI::App& app);
 std::function<int()> setup_render(CLI::App& app);
 std::function<int()> setup_parameters(CLI::App& app);
 std::function<int()> setup_fn(CLI::App& app);
+std::function<int()> setup_readiness(CLI::App& app);
 
 }  // namespace haguard::plugin

@@ -26,6 +26,8 @@ const CommandEntry kCommands[] = {
      haguard::plugin::setup_parameters},
     {"fn", "KRM function: read a ResourceList on stdin, fix and check it, write it to stdout",
      haguard::plugin::setup_fn},
+    {"readiness", "Answer the HA guide's go-live checklist per production namespace of a cluster dump",
+     haguard::plugin::setup_readiness},
 };
 
 }  // namespace
