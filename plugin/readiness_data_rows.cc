@@ -162,8 +162,8 @@ ReadinessRow service_row(const RowContext& ctx, const DataService& s) {
     row.evidence.push_back("and " + std::to_string(found.size() - kShown) + " more references");
   if (found.empty()) {
     row.worsen(RowStatus::not_ready);
-    row.missing.push_back(std::string("no workload in ") + ctx.namespace_ + " is given a " + s.name +
-                          " connection (environment variables " +
+    row.missing.push_back(std::string("no workload in ") + ctx.namespace_ + " is given a connection to its " + s.name +
+                          " (environment variables " +
                           std::string(s.env_prefixes.front()) + "… or an envFrom Secret)");
     row.fix.push_back(std::string("give the DALP chart the endpoint of ") + s.managed +
                       " and a Secret with its credentials");

@@ -3,6 +3,7 @@
 // none); the alerts the cluster cannot show (database failover, cache, object storage, backups,
 // API availability) are attested.
 
+#include <algorithm>
 #include <string>
 
 #include "plugin/readiness_promql.h"
@@ -18,7 +19,9 @@ struct AlertNeed {
 };
 
 const AlertNeed kNeeds[] = {
-    {"pod restarts", {"kube_pod_container_status_restarts_total"}},
+    // A CrashLoopBackOff alert reads the waiting reason rather than the restart counter.
+    {"pod restarts",
+     {"kube_pod_container_status_restarts_total", "kube_pod_container_status_waiting_reason"}},
     {"readiness failures", {"kube_pod_status_ready", "kube_pod_container_status_ready"}},
     {"unavailable replicas",
      {"kube_deployment_status_replicas_unavailable", "kube_deployment_status_replicas_available",

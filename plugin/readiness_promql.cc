@@ -66,6 +66,8 @@ class Scanner {
       if (call) skip_balanced('(', ')');
       return;
     }
+    // An aggregation with its grouping first: `sum by (namespace) (...)`.
+    if (next_is_word("by") || next_is_word("without")) return;
     if (call || key == "and" || key == "or" || key == "unless" || key == "bool" ||
         key == "offset" || key == "atan2" || key == "inf" || key == "nan")
       return;
@@ -73,6 +75,12 @@ class Scanner {
     sel.metric = word;
     if (i_ < s_.size() && s_[i_] == '{') read_matchers(sel);
     out.selectors.push_back(std::move(sel));
+  }
+
+  /// Whether the next token is the keyword `w` (not a longer identifier starting with it).
+  bool next_is_word(std::string_view w) const {
+    const std::string_view rest = s_.substr(i_);
+    return rest.starts_with(w) && (rest.size() == w.size() || !ident_char(rest[w.size()]));
   }
 
   void read_matchers(PromSelector& sel) {
