@@ -16,5 +16,6 @@ std::function<int()> setup_render(CLI::App& app);
 std::function<int()> setup_parameters(CLI::App& app);
 std::function<int()> setup_fn(CLI::App& app);
 std::function<int()> setup_post_render(CLI::App& app);
+std::function<int()> setup_readiness(CLI::App& app);
 
 }  // namespace haguard::plugin

@@ -28,6 +28,8 @@ const CommandEntry kCommands[] = {
      haguard::plugin::setup_fn},
     {"post-render", "Helm post-renderer: manifests on stdin, the fixed stream on stdout, the report on stderr",
      haguard::plugin::setup_post_render},
+    {"readiness", "Answer the HA guide's go-live checklist per production namespace of a cluster dump",
+     haguard::plugin::setup_readiness},
 };
 
 }  // namespace

@@ -83,6 +83,12 @@ struct ExemptionSettings {
   std::vector<std::string> namespaces;                             ///< exempt from every rule
 };
 
+/// What `haguard readiness` accepts as evidence.
+struct ReadinessSettings {
+  /// How long a namespace's attestation (haguard.dalp.io/attest.<check>) stays valid.
+  std::chrono::seconds attestation_max_age{std::chrono::hours(24 * 90)};
+};
+
 struct Policy {
   std::string name;
   std::vector<std::string> environments;
@@ -90,6 +96,7 @@ struct Policy {
   std::map<std::string, WorkloadSelector> workloads;
   std::map<std::string, RuleConfig, std::less<>> rules;
   ExemptionSettings exemptions;
+  ReadinessSettings readiness;
   std::vector<ControllerChildren> controllers = default_controllers();
   Requesters autoscalers = default_autoscalers();
   /// "group/Kind" of the custom resources the configured rules judge (RuleParams::custom_resources).

@@ -171,6 +171,17 @@ void load_exemptions(const PolicyReader& r, const YAML::Node& n, Policy& policy)
   if (n["namespaces"]) e.namespaces = r.strings(n["namespaces"], path + ".namespaces");
 }
 
+void load_readiness(const Reader& r, const YAML::Node& n, Policy& policy) {
+  const std::string path = "spec.readiness";
+  r.only_keys(n, path, {"attestationMaxAge"});
+  if (n["attestationMaxAge"]) {
+    const std::string key = path + ".attestationMaxAge";
+    policy.readiness.attestation_max_age = r.duration(n["attestationMaxAge"], key);
+    if (policy.readiness.attestation_max_age.count() == 0)
+      r.fail(n["attestationMaxAge"], key, "must be longer than 0 (an attestation cannot last forever)");
+  }
+}
+
 /// The document in `piece` of `text`, null when it is empty. `pad`: read behind blank lines, so
 /// that the node's marks count the file's lines (only for the policy itself: padding every piece
 /// would make a file of many empty documents quadratic to read). Errors carry the file's lines.
@@ -224,7 +235,7 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   if (!doc["spec"]) r.fail(doc, "spec", "missing key spec");
   const YAML::Node& spec = doc["spec"];
   r.only_keys(spec, "spec", {"environments", "defaultEnvironment", "workloads", "rules", "exemptions",
-                             "controllers", "autoscalers", "valueHints"});
+                             "controllers", "autoscalers", "valueHints", "readiness"});
   if (!spec["environments"]) r.fail(spec, "spec.environments", "missing key environments");
   policy->environments = r.strings(spec["environments"], "spec.environments");
   if (policy->environments.empty()) r.fail(spec["environments"], "spec.environments", "must not be empty");
@@ -238,6 +249,7 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
   if (spec["workloads"]) load_workloads(r, spec["workloads"], *policy);
   if (spec["rules"]) load_rules(r, spec["rules"], *policy);
   if (spec["exemptions"]) load_exemptions(r, spec["exemptions"], *policy);
+  if (spec["readiness"]) load_readiness(r, spec["readiness"], *policy);
   if (spec["controllers"]) load_controllers(r, spec["controllers"], *policy);
   if (spec["autoscalers"]) {
     policy->autoscalers = {};
