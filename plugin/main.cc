@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "haguard/revision.h"
+
 #include "plugin/command.h"
 
 namespace {
@@ -37,7 +39,8 @@ const CommandEntry kCommands[] = {
 int main(int argc, char** argv) {
   CLI::App app{"haguard: keeps DALP deployments on Kubernetes highly available"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("haguard ") + HAGUARD_VERSION);
+  app.set_version_flag("--version",
+                       std::string("haguard ") + HAGUARD_VERSION + " (revision " HAGUARD_REVISION ")");
   std::function<int()> run;
   for (const auto& c : kCommands) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);

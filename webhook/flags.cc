@@ -5,12 +5,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "haguard/revision.h"
+
 namespace haguard::webhook {
 
 FlagsResult parse_flags(int argc, char** argv) {
   Flags f;
   CLI::App app{"haguard-webhook: the HA policy admission webhook for kube-apiserver"};
-  app.set_version_flag("--version", std::string("haguard-webhook ") + HAGUARD_VERSION);
+  app.set_version_flag("--version", std::string("haguard-webhook ") + HAGUARD_VERSION +
+                                       " (revision " HAGUARD_REVISION ")");
   app.add_option("--listen", f.listen, "address:port to serve HTTPS on")
       ->envname("HAGUARD_LISTEN")
       ->capture_default_str();
