@@ -49,6 +49,12 @@ std::vector<Stage> stages() {
   return out;
 }
 
+bool stage_has(const Stage& s, const std::string& text) {
+  for (const std::string& i : s.instructions)
+    if (i.find(text) != std::string::npos) return true;
+  return false;
+}
+
 /// The default value of `ARG name=value` in the Dockerfile's global scope or `stage`.
 std::string arg_default(const std::vector<std::string>& instructions, const std::string& name) {
   for (const std::string& i : instructions)
