@@ -101,7 +101,7 @@ TEST(Dockerfile, LabelsNameTheProjectVersion) {
 }
 
 TEST(Dockerfile, EntrypointAndUserAreTheDeployments) {
-  const Stage& runtime = stages().back();
+  const Stage runtime = stages().back();
   EXPECT_TRUE(stage_has(runtime, R"(ENTRYPOINT ["/usr/local/bin/haguard-webhook"])"));
   EXPECT_TRUE(stage_has(runtime, "USER 999:999"));
   std::string deployment = read_file(kSource + "/manifests/base/deployment.yaml");
