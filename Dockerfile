@@ -1,33 +1,46 @@
 # haguard: one image, both binaries. The webhook Deployment runs /usr/local/bin/haguard-webhook (the
 # entrypoint); the Argo CD sidecar runs /var/run/argocd/argocd-cmp-server, which calls `haguard`.
-#   docker build -t haguard:0.1.0 .
-# Build stage: the same Debian packages as a developer machine (scripts/install-deps).
-FROM debian:bookworm AS build
+# Build it with scripts/build-image (it passes the version and git revision; it also builds with
+# podman where there is no Docker), or by hand:
+#   docker build --build-arg HAGUARD_REVISION=$(git rev-parse HEAD) -t haguard:0.1.0 .
+# DEBIAN_IMAGE is the build stage's base: public Debian bookworm unless told otherwise (a local
+# image made by debootstrap, say); the runtime stage starts from nothing.
+ARG DEBIAN_IMAGE=debian:bookworm
+
+# Build stage: the Debian packages that build the two binaries (scripts/install-deps --product).
+FROM ${DEBIAN_IMAGE} AS build
 WORKDIR /src
 COPY scripts/install-deps scripts/install-deps
-RUN bash scripts/install-deps
-COPY . .
-RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHAGUARD_BUILD_TESTS=OFF \
- && ninja -C /build haguard haguard-webhook \
- && install -D -m 0755 /build/plugin/haguard /out/usr/local/bin/haguard \
- && install -D -m 0755 /build/webhook/haguard-webhook /out/usr/local/bin/haguard-webhook
-
-# Runtime stage: the shared libraries the two binaries link and nothing else (no compiler, no
-# headers); libc6, libgcc-s1 and libstdc++6 come with the base image. tests/manifests checks that
-# every package below exists in bookworm and that they cover what `ldd` reports for the binaries.
-FROM debian:bookworm-slim
-RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libyaml-cpp0.7 libjsonnet0 libsimdjson14 libssl3 libspdlog1.10 libfmt9 libre2-9 \
+RUN bash scripts/install-deps --product \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-# uid 999, as Argo CD's own images: argocd-cmp-server and the repo-server share files as 999.
-RUN groupadd --gid 999 haguard \
- && useradd --uid 999 --gid 999 --home-dir /home/haguard --create-home --shell /usr/sbin/nologin haguard
-COPY --from=build /out/ /
-# Fail the build, not the pod, when a library is missing.
-RUN for b in /usr/local/bin/haguard /usr/local/bin/haguard-webhook; do \
-      if ldd "$b" | grep 'not found'; then exit 1; fi; done \
- && haguard --version && haguard-webhook --version
+COPY . .
+ARG HAGUARD_VERSION=0.1.0
+ARG HAGUARD_REVISION=unknown
+# The labels' version must be the binaries' (CMakeLists.txt's project version): checked here.
+RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHAGUARD_BUILD_TESTS=OFF \
+      -DHAGUARD_REVISION="${HAGUARD_REVISION}" \
+ && ninja -C /build haguard haguard-webhook \
+ && /build/plugin/haguard --version | grep -Fx "haguard ${HAGUARD_VERSION} (revision ${HAGUARD_REVISION})" \
+ && bash scripts/image-root /build /rootfs \
+ && chroot /rootfs /usr/local/bin/haguard-webhook --version \
+ && chroot /rootfs /usr/local/bin/haguard --version
+
+# Runtime stage: what scripts/image-root laid out, and nothing else.
+FROM scratch
+ARG HAGUARD_VERSION=0.1.0
+ARG HAGUARD_REVISION=unknown
+ARG HAGUARD_SOURCE=https://git.example.com/platform/haguard
+ARG HAGUARD_LICENSES=NOASSERTION
+LABEL org.opencontainers.image.title="haguard" \
+      org.opencontainers.image.description="DALP high-availability admission webhook and Argo CD plugin" \
+      org.opencontainers.image.source="${HAGUARD_SOURCE}" \
+      org.opencontainers.image.version="${HAGUARD_VERSION}" \
+      org.opencontainers.image.revision="${HAGUARD_REVISION}" \
+      org.opencontainers.image.licenses="${HAGUARD_LICENSES}"
+COPY --from=build /rootfs/ /
+# argocd-cmp-server runs `haguard` by name.
+ENV PATH=/usr/local/bin
 USER 999:999
 EXPOSE 8443
 ENTRYPOINT ["/usr/local/bin/haguard-webhook"]

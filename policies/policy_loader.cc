@@ -171,7 +171,7 @@ void load_exemptions(const PolicyReader& r, const YAML::Node& n, Policy& policy)
   if (n["namespaces"]) e.namespaces = r.strings(n["namespaces"], path + ".namespaces");
 }
 
-void load_readiness(const Reader& r, const YAML::Node& n, Policy& policy) {
+void load_readiness(const PolicyReader& r, const YAML::Node& n, Policy& policy) {
   const std::string path = "spec.readiness";
   r.only_keys(n, path, {"attestationMaxAge"});
   if (n["attestationMaxAge"]) {
@@ -255,8 +255,7 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
     policy->autoscalers = {};
     load_requesters(r, spec["autoscalers"], "spec.autoscalers", policy->autoscalers);
   }
-  if (spec["valueHints"])
-    if (auto e = load_value_hints(spec["valueHints"], source, policy->value_hints); !e.empty()) throw LoadFailure(e);
+  if (spec["valueHints"]) load_value_hints(r, spec["valueHints"], policy->value_hints);
   policy->hash = fnv1a64_hex(text);
   return policy;
 }

@@ -4,84 +4,52 @@
 
 #include <cctype>
 
+#include "policies/policy_reader.h"
 #include "policies/rule.h"
 
 namespace haguard {
 namespace {
 
-struct Bad {
-  YAML::Node at;
-  std::string path, what;
-};
-
-std::string where(std::string_view source, const Bad& b) {
-  std::string loc(source);
-  YAML::Mark m = b.at.Mark();
-  if (m.line >= 0) loc += ':' + std::to_string(m.line + 1) + ':' + std::to_string(m.column + 1);
-  return loc + ": " + b.path + ": " + b.what;
-}
-
-std::string text(const YAML::Node& n, const std::string& path) {
-  if (!n.IsScalar() || n.Scalar().empty()) throw Bad{n, path, "must be a non-empty string"};
-  return n.Scalar();
-}
-
 /// `set`: a string, or a mapping of value paths to values (written "path: value, ...").
-std::string set_text(const YAML::Node& n, const std::string& path) {
-  if (n.IsScalar()) return text(n, path);
-  if (!n.IsMap() || n.size() == 0)
-    throw Bad{n, path, "must be a string or a mapping of value paths to values"};
+std::string set_text(const PolicyReader& r, const YAML::Node& n, const std::string& path) {
+  if (n.IsScalar()) return r.string(n, path);
+  if (!n.IsMap() || n.size() == 0) r.fail(n, path, "must be a string or a mapping of value paths to values");
   std::string out;
   for (auto it = n.begin(); it != n.end(); ++it) {
-    std::string key = text(it->first, path);
+    std::string key = r.string(it->first, path);
     if (!it->second.IsScalar())
-      throw Bad{it->second, path + "." + key, "must be a scalar value (true, 2, soft)"};
+      r.fail(it->second, PolicyReader::join(path, key), "must be a scalar value (true, 2, soft)");
     out += (out.empty() ? "" : ", ") + key + ": " + it->second.Scalar();
   }
   return out;
 }
 
-ValueHint load_one(const YAML::Node& n, const std::string& path) {
-  if (!n.IsMap()) throw Bad{n, path, "must be a mapping"};
+ValueHint load_one(const PolicyReader& r, const YAML::Node& n, const std::string& path) {
+  r.only_keys(n, path, {"chart", "rule", "labels", "set", "valuesFile"});
+  for (const char* key : {"chart", "rule", "set"})
+    if (!n[key]) r.fail(n, PolicyReader::join(path, key), std::string("missing key ") + key);
   ValueHint h;
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
-    std::string p = path + "." + key;
-    if (key == "chart") {
-      h.chart = text(it->second, p);
-    } else if (key == "rule") {
-      h.rule = text(it->second, p);
-      if (!is_known_rule(h.rule)) throw Bad{it->second, p, "unknown rule id \"" + h.rule + "\""};
-    } else if (key == "labels") {
-      if (!it->second.IsMap()) throw Bad{it->second, p, "must be a mapping of label keys to values"};
-      for (auto l = it->second.begin(); l != it->second.end(); ++l)
-        h.labels[text(l->first, p)] = text(l->second, p + "." + l->first.Scalar());
-    } else if (key == "set") {
-      h.set = set_text(it->second, p);
-    } else if (key == "valuesFile") {
-      h.values_file = text(it->second, p);
-    } else {
-      throw Bad{it->first, p, "unknown key (expected one of: chart, rule, labels, set, valuesFile)"};
+  h.chart = r.string(n["chart"], path + ".chart");
+  h.rule = r.string(n["rule"], path + ".rule");
+  if (!is_known_rule(h.rule)) r.fail(n["rule"], path + ".rule", "unknown rule id \"" + h.rule + "\"");
+  if (const YAML::Node& l = n["labels"]) {
+    if (!l.IsMap()) r.fail(l, path + ".labels", "must be a mapping of label keys to values");
+    for (auto it = l.begin(); it != l.end(); ++it) {
+      std::string key = r.string(it->first, path + ".labels");
+      h.labels[key] = r.string(it->second, PolicyReader::join(path + ".labels", key));
     }
   }
-  if (h.chart.empty()) throw Bad{n, path + ".chart", "missing key chart"};
-  if (h.rule.empty()) throw Bad{n, path + ".rule", "missing key rule"};
-  if (h.set.empty()) throw Bad{n, path + ".set", "missing key set"};
+  h.set = set_text(r, n["set"], path + ".set");
+  if (n["valuesFile"]) h.values_file = r.string(n["valuesFile"], path + ".valuesFile");
   return h;
 }
 
 }  // namespace
 
-std::string load_value_hints(const YAML::Node& node, std::string_view source,
-                             std::vector<ValueHint>& out) {
-  try {
-    if (!node.IsSequence()) throw Bad{node, "spec.valueHints", "must be a list"};
-    for (std::size_t i = 0; i < node.size(); ++i)
-      out.push_back(load_one(node[i], "spec.valueHints[" + std::to_string(i) + "]"));
-  } catch (const Bad& b) {
-    return where(source, b);
-  }
-  return {};
+void load_value_hints(const PolicyReader& r, const YAML::Node& node, std::vector<ValueHint>& out) {
+  if (!node.IsSequence()) r.fail(node, "spec.valueHints", "must be a list");
+  for (std::size_t i = 0; i < node.size(); ++i)
+    out.push_back(load_one(r, node[i], PolicyReader::at("spec.valueHints", i)));
 }
 
 std::string chart_of_label(std::string_view value) {

@@ -14,6 +14,8 @@
 
 namespace haguard {
 
+class PolicyReader;
+
 /// One hint: when `rule` finds against an object of `chart` whose labels hold every entry of
 /// `labels`, the message also says `set` (and in which values file).
 struct ValueHint {
@@ -24,10 +26,9 @@ struct ValueHint {
   std::string values_file;  ///< "values-production-ha.yaml", or "" to name none
 };
 
-/// Reads spec.valueHints (a list) into `out`. Returns "" or the error, as the policy loader
-/// words them: "<source>:<line>:<col>: spec.valueHints[i].<key>: <problem>".
-std::string load_value_hints(const YAML::Node& node, std::string_view source,
-                             std::vector<ValueHint>& out);
+/// Reads spec.valueHints (a list) into `out`; throws PolicyLoadFailure
+/// ("<source>:<line>:<col>: spec.valueHints[i].<key>: <problem>") through `r`.
+void load_value_hints(const PolicyReader& r, const YAML::Node& node, std::vector<ValueHint>& out);
 
 /// The chart name in a helm.sh/chart label value ("dalp-1.4.0" -> "dalp"), "" when it has none.
 std::string chart_of_label(std::string_view value);
