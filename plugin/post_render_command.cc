@@ -14,7 +14,7 @@
 #include <string>
 
 #include "plugin/command.h"
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/render_inputs.h"
 #include "plugin/render_output.h"
 #include "plugin/render_pipeline.h"

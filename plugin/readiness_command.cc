@@ -14,7 +14,7 @@
 
 #include "plugin/check_inputs.h"
 #include "plugin/command.h"
-#include "plugin/manifest_io.h"
+#include "manifest_io/manifest_io.h"
 #include "plugin/readiness_rows.h"
 #include "plugin/report.h"
 #include "policies/engine.h"
