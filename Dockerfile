@@ -18,7 +18,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DHAGUARD_BUILD_TES
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libyaml-cpp0.7 libjsonnet0 libsimdjson14 libssl3 libspdlog1.10 libfmt9 \
+      libyaml-cpp0.7 libjsonnet0 libsimdjson14 libssl3 libspdlog1.10 libfmt9 libprometheus-cpp-core1.0 \
  && rm -rf /var/lib/apt/lists/*
 # uid 999, as Argo CD's own images: argocd-cmp-server and the repo-server share files as 999.
 RUN groupadd --gid 999 haguard \
