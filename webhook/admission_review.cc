@@ -93,8 +93,11 @@ DecodeResult decode_review(JsonNode review, bool depth_checked) {
 
 std::string encode_review(std::string_view api_version, std::string_view uid,
                           const AdmissionResponse& response, bool with_patch) {
-  // Written as text, members in key order as nlohmann's std::map would list them: building the
-  // JSON object, dumping and freeing it cost as much as reading the review's envelope.
+  // Written as text, members in key order as nlohmann's std::map would list them. Hand-written
+  // for a measured gain: building the nlohmann object and dumping it
+  // (tests/webhook/expected_answer.h, which the tests hold this equal to) cost 17.4k more
+  // instructions per small review, 15% of what Session::on_body spends on it (callgrind,
+  // bench/README.md "Webhook load").
   std::string out;
   out.reserve(256 + response.message.size());
   out += R"({"apiVersion":)";

@@ -7,7 +7,6 @@
 
 #include "webhook/heap.h"
 #include "webhook/log.h"
-#include "webhook/response_wire.h"
 
 namespace haguard::webhook {
 namespace {
@@ -184,14 +183,14 @@ void Session::answer(Response res) {
 
 void Session::write(Response res) {
   const bool close = !res.keep_alive();
-  write_response(res, wire_);
+  answer_ = std::move(res);
   beast::get_lowest_layer(stream_).expires_after(limits_.write);
-  net::async_write(stream_, net::buffer(wire_),
+  http::async_write(stream_, answer_,
                    beast::bind_front_handler(&Session::on_write, shared_from_this(), close));
 }
 
 void Session::on_write(bool close, beast::error_code ec, std::size_t) {
-  if (wire_.capacity() > kReusedBodyBytes) wire_ = std::string();  // a /metrics page, say
+  answer_ = Response();  // a /metrics page is not kept
   if (ec) {
     if (!is_quiet(ec)) log_event(spdlog::level::debug, "write failed", {{"error", ec.message()}});
     beast::get_lowest_layer(stream_).close();

@@ -75,7 +75,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// The last small body's storage, emptied, for the next request to read into: reserving a
   /// fresh body per request was a malloc of over 1 KiB, on which glibc consolidates its fastbins.
   std::string spare_body_;
-  std::string wire_;  ///< the answer being written (write_response); kept while small
+  Response answer_;  ///< the answer being written; its serializer lives in the write operation
   const Router& router_;
   SessionLimits limits_;
   std::chrono::steady_clock::time_point request_deadline_;  ///< of the request being read

@@ -1,7 +1,6 @@
 #pragma once
 // The oracle for encode_review, written without it: the response review built as a nlohmann
-// object and dumped (what encode_review returned before it wrote the text itself). Used by
-// admission_handler_test and the admission_review fuzz target.
+// object and dumped. Used by admission_handler_test and the admission_review fuzz target.
 
 #include <set>
 #include <string>
