@@ -14,6 +14,7 @@
 
 #include "plugin/check_inputs.h"
 #include "plugin/command.h"
+#include "common/file_reading.h"
 #include "manifest_io/manifest_io.h"
 #include "plugin/readiness_rows.h"
 #include "plugin/report.h"
@@ -140,12 +141,13 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 
 std::shared_ptr<const Policy> load(const std::string& file) {
   if (file.empty()) return default_policy();
-  std::string text, error;
-  if (!read_all(file, text, error)) {
+  std::string error;
+  const std::optional<std::string> text = read_file(file, &error);
+  if (!text) {
     std::fprintf(stderr, "haguard: policy %s: %s\n", file.c_str(), error.c_str());
     return nullptr;
   }
-  PolicyLoad l = load_policy(text, file);
+  PolicyLoad l = load_policy(*text, file);
   if (!l.policy) std::fprintf(stderr, "haguard: %s\n", l.error.c_str());
   return l.policy;
 }

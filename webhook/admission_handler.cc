@@ -213,13 +213,13 @@ AdmissionOutcome handle_admission(const AdmissionInput& in,
     }
     return out;
   }
+  // The object as the request names it: "Deployment/scale prod/dapp" for a scale request.
+  const auto view = Workload::of(object, parent_kind);
   if (!denials.empty()) {
     out.decision = "denied";
     out.response.allowed = false;
     out.response.code = 403;
     out.response.reason = "Forbidden";
-    // The object as the request names it: "Deployment/scale prod/dapp" for a scale request.
-    const auto view = Workload::of(object, parent_kind);
     const std::string display =
         view ? view->display() : display_name(ev.kind, ev.namespace_, ev.name);
     std::string message = "haguard denied " + display + " (environment " + out.environment +
