@@ -73,7 +73,8 @@ class JsonBuilder : public YAML::EventHandler {
                 const std::string& value) override {
     if (key_expected()) {
       if (anchor != YAML::NullAnchor) anchors_[anchor] = {json(value), 1};
-      return set_key(mark, value, tag == "?");
+      // A merge key is a plain `<<`, or `!!merge <<` as kpt (kyaml) writes it.
+      return set_key(mark, value, tag == "?" || tag == "tag:yaml.org,2002:merge");
     }
     add(resolve_scalar(tag, value), anchor, mark);
   }

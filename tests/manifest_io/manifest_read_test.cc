@@ -128,6 +128,10 @@ TEST(ManifestRead, AnchorsAliasesAndMergeKeys) {
   EXPECT_EQ(o["copy"], (json{{"x", 1}, {"y", 2}}));
   EXPECT_EQ(o["der"], (json{{"x", 1}, {"y", 3}}));
   EXPECT_EQ(o["list"], json::array({5, 5}));
+  // kpt (kyaml) hands a function its merge keys tagged; a quoted "<<" is an ordinary key.
+  o = one("base: &b {x: 1, y: 2}\nder:\n  !!merge <<: *b\n  y: 3\nq: {\"<<\": *b}\n");
+  EXPECT_EQ(o["der"], (json{{"x", 1}, {"y", 3}}));
+  EXPECT_EQ(o["q"], (json{{"<<", {{"x", 1}, {"y", 2}}}}));
 }
 
 TEST(ManifestRead, AliasBombIsAnErrorNotACrash) {

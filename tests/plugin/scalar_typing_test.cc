@@ -1,7 +1,8 @@
 // One manifest means the same to every command: plain scalars that YAML 1.2 types as numbers
-// (hex, octal, a sign, a bare fraction), explicit tags and merge keys come out of `check --fix`,
-// `render` (directory mode, as argocd-cmp-server runs it) and `fn` (through the installed kpt) as
-// the same JSON, read back by Argo CD's own decoding (sigs.k8s.io/yaml), not by haguard's reader.
+// (hex, octal, a sign, a bare fraction), explicit tags and merge keys (plain, and `!!merge` as
+// kpt passes them on) come out of `check --fix`, `render` (directory mode, as argocd-cmp-server
+// runs it) and `fn` (through the installed kpt, and on stdin) as the same JSON, read back by Argo
+// CD's own decoding (sigs.k8s.io/yaml), not by haguard's reader.
 
 #include <gtest/gtest.h>
 
@@ -39,6 +40,9 @@ spec:
   merged:
     <<: *base
     b: 3
+  mergedTagged:
+    !!merge <<: *base
+    a: 0
 )";
 
 /// What each command must make of kWidget's spec.
@@ -47,7 +51,7 @@ json expected_spec() {
     "hex": 31, "octal": 15, "plus": 1, "fraction": 0.5, "exponent": 1000.0,
     "taggedInt": 5, "taggedFloat": 2.0, "taggedString": "5", "quoted": "5",
     "leadingZero": "0755", "yes": "yes", "tilde": null, "inf": ".inf",
-    "base": {"a": 1, "b": 2}, "merged": {"a": 1, "b": 3}
+    "base": {"a": 1, "b": 2}, "merged": {"a": 1, "b": 3}, "mergedTagged": {"a": 0, "b": 2}
   })");
 }
 
@@ -118,7 +122,8 @@ TEST_F(ScalarTyping, FnOnAResourceListTypesItemsAsCheckDoes) {
   std::string items;
   std::istringstream in(kWidget);
   bool first = true;
-  for (std::string line; std::getline(in, line); first = false) items += (first ? "- " : "  ") + line + "\n";
+  for (std::string line; std::getline(in, line); first = false)
+    items += (first ? "- " : "  ") + line + "\n";
   const std::string input =
       "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n" + items;
   auto r = run_process({haguard_binary(), "fn"}, env(), repo_.root(), input);
