@@ -32,13 +32,7 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 // Report helpers shared by the renderers
 
-std::string ObjectResult::display() const {
-  std::string out = kind.empty() ? "(no kind)" : kind;
-  out += ' ';
-  if (!namespace_.empty()) out += namespace_ + '/';
-  out += name.empty() ? "(unnamed)" : name;
-  return out;
-}
+std::string ObjectResult::display() const { return display_name(kind, namespace_, name); }
 
 bool reportable(const Finding& f) {
   if (f.outcome == Outcome::pass) return false;

@@ -214,14 +214,15 @@ int run_fn(const FnOptions& o) {
     bool block = is_blocking(f);
     if (!block && !is_warning(f)) return;
     blocked = blocked || block;
-    json r = {{"message", f.message},
+    const std::string message = describe(f, display_name(objects[i].object));
+    json r = {{"message", message},
               {"severity", block ? "error" : "warning"},
               {"resourceRef", resource_ref(objects[i].object)},
               {"tags", {{"rule", f.rule}, {"environment", objects[i].environment}}}};
     if (!f.path.empty()) r["field"] = {{"path", field_path(f.path)}};
     if (json fr = file_ref(objects[i].object); !fr.is_null()) r["file"] = fr;
     results.push_back(std::move(r));
-    if (block) std::fprintf(stderr, "haguard fn: %s\n", f.message.c_str());
+    if (block) std::fprintf(stderr, "haguard fn: %s\n", message.c_str());
   };
   for (const auto& [i, f] : fixed.findings) report(i, f);
 

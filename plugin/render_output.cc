@@ -143,11 +143,6 @@ std::string meta_string(const json& o, const char* field) {
   return f != m->end() && f->is_string() ? f->get<std::string>() : std::string{};
 }
 
-std::string display(const json& o) {
-  std::string ns = meta_string(o, "namespace");
-  return o.value("kind", "?") + " " + (ns.empty() ? "" : ns + "/") + meta_string(o, "name");
-}
-
 }  // namespace
 
 void walk_manifests(const json& value, const std::string& file, std::vector<RenderedObject>& out,
@@ -196,7 +191,7 @@ std::vector<std::string> check_identity(const std::vector<RenderedObject>& objec
     auto key = std::make_tuple(group_of(o), o.value("kind", ""), meta_string(o, "namespace"), name);
     auto [it, inserted] = seen.emplace(key, r.source);
     if (!inserted)
-      errors.push_back(r.source + ": " + display(o) + " is also rendered by " + it->second);
+      errors.push_back(r.source + ": " + display_name(o) + " is also rendered by " + it->second);
   }
   return errors;
 }
@@ -233,19 +228,20 @@ PolicyReport apply_policy(const Engine& engine, std::vector<RenderedObject>& obj
     if (!fixed.rules[i].empty()) {
       std::string rules;
       for (const auto& id : fixed.rules[i]) rules += (rules.empty() ? "" : ", ") + id;
-      report.fixed.push_back(display(fixed.objects[i]) + ": " + rules);
+      report.fixed.push_back(display_name(fixed.objects[i]) + ": " + rules);
     }
     objects[i].object = std::move(fixed.objects[i]);
   }
   report.object_warnings.resize(objects.size());
   for (const auto& [i, f] : fixed.findings) {
-    std::string line = objects[i].source + ": " + f.message;
+    if (!is_blocking(f) && !is_warning(f)) continue;
+    const std::string message = describe(f, display_name(objects[i].object));
     if (is_blocking(f)) {
-      report.blocking.push_back(line);
-    } else if (is_warning(f)) {
-      report.warnings.push_back(line);
+      report.blocking.push_back(objects[i].source + ": " + message);
+    } else {
+      report.warnings.push_back(objects[i].source + ": " + message);
       std::string& text = report.object_warnings[i];
-      text += (text.empty() ? "" : "\n") + f.message;
+      text += (text.empty() ? "" : "\n") + message;
       if (!f.exemption.empty()) text += " (exempted: " + f.exemption + ")";
     }
   }

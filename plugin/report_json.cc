@@ -31,9 +31,11 @@ std::string render_json(const CheckReport& report) {
   json findings = json::array();
   json fixed = json::array();
   for (const ObjectResult& o : report.objects) {
+    std::string display;  // spelled for the first finding shown
     for (std::size_t k = 0; k < o.findings.size(); ++k) {
       const Finding& f = o.findings[k];
       if (!reportable(f)) continue;
+      if (display.empty()) display = o.display();
       json j = object_fields(o);
       j["object_line"] = o.document->line;
       j["line"] = o.positions[k].line;
@@ -43,7 +45,7 @@ std::string render_json(const CheckReport& report) {
       j["enforcement"] = to_string(f.enforcement);
       j["environment"] = o.environment;
       j["path"] = f.path;
-      j["message"] = f.message;
+      j["message"] = describe(f, display);
       j["fixable"] = f.fixable;
       j["exemption"] = f.exemption.empty() ? json(nullptr) : json(f.exemption);
       j["blocking"] = is_blocking(f);

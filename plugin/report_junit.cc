@@ -89,15 +89,16 @@ void add_testcase(Suite& suite, const ObjectResult& o, const std::vector<std::si
   bool error = false;
   int line = o.document->line;
   bool located = false;
+  const std::string display = o.display();
   for (std::size_t k : findings) {
     const Finding& f = o.findings[k];
     if (!reportable(f)) continue;
     if (!located) line = o.positions[k].line, located = true;
     std::string text = std::string(to_string(f.outcome)) + '/' +
-                       std::string(to_string(f.enforcement)) + ": " + f.message;
+                       std::string(to_string(f.enforcement)) + ": " + describe(f, display);
     if (is_blocking(f)) {
       error = error || f.outcome == Outcome::error;
-      if (blocking.empty()) message = f.message;
+      if (blocking.empty()) message = describe(f, display);
       blocking += (blocking.empty() ? "" : "\n") + text;
     } else if (f.outcome == Outcome::skip) {
       exempted += (exempted.empty() ? "" : "; ") + f.exemption;
@@ -109,7 +110,7 @@ void add_testcase(Suite& suite, const ObjectResult& o, const std::vector<std::si
   ++suite.tests;
   const std::string& file = o.document->file;
   suite.body += "    <testcase classname=\"" + xml_escape(file) + "\" name=\"" +
-                xml_escape(o.display() + ": " + first.rule) + "\" file=\"" + xml_escape(file) +
+                xml_escape(display + ": " + first.rule) + "\" file=\"" + xml_escape(file) +
                 "\" line=\"" + std::to_string(line) + "\"";
   if (blocking.empty() && out.empty()) {
     suite.body += "/>\n";

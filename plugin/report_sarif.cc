@@ -131,15 +131,16 @@ std::string render_sarif(const CheckReport& report) {
 
   json results = json::array();
   for (const ObjectResult& o : report.objects) {
+    std::string display;  // spelled for the first finding shown
     for (std::size_t k = 0; k < o.findings.size(); ++k) {
       const Finding& f = o.findings[k];
       if (!reportable(f)) continue;
+      if (display.empty()) display = o.display();
       json loc = location(o.document->file, o.positions[k].line, o.positions[k].column);
-      loc["logicalLocations"] =
-          json::array({{{"fullyQualifiedName", o.display()}, {"kind", "object"}}});
+      loc["logicalLocations"] = json::array({{{"fullyQualifiedName", display}, {"kind", "object"}}});
       json r = {{"ruleId", f.rule},
                 {"level", level(f)},
-                {"message", {{"text", f.message}}},
+                {"message", {{"text", describe(f, display)}}},
                 {"locations", json::array({std::move(loc)})},
                 {"partialFingerprints", {{kFingerprintKey, fingerprint(o, f)}}},
                 {"properties",

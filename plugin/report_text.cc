@@ -85,16 +85,6 @@ std::string_view verdict(const Finding& f) {
   return "NOTE";
 }
 
-/// The engine's message without the "Kind ns/name: rule: " prefix the object header already says.
-std::string_view short_message(const Finding& f, const std::string& display) {
-  std::string_view m = f.message;
-  if (m.starts_with(display) && m.substr(display.size()).starts_with(": "))
-    m.remove_prefix(display.size() + 2);
-  if (m.starts_with(f.rule) && m.substr(f.rule.size()).starts_with(": "))
-    m.remove_prefix(f.rule.size() + 2);
-  return m;
-}
-
 void pad(std::string& out, std::string_view s, std::size_t width) {
   out += s;
   if (s.size() < width) out.append(width - s.size(), ' ');
@@ -133,8 +123,7 @@ std::string render_text(const CheckReport& report) {
       out += terminal_safe(current_file);
       out += '\n';
     }
-    const std::string display = o.display();
-    out += "  " + terminal_safe(display) + "  (document " + std::to_string(o.document->index) +
+    out += "  " + terminal_safe(o.display()) + "  (document " + std::to_string(o.document->index) +
            ", line " + std::to_string(o.document->line) + ", " + o.environment + ")\n";
     if (!o.fixed.empty()) {
       out += "    FIXED  ";
@@ -152,7 +141,7 @@ std::string render_text(const CheckReport& report) {
       std::string where = std::to_string(at.line);
       if (at.column > 0) where += ':' + std::to_string(at.column);
       pad(out, where, 8);
-      out += terminal_safe(short_message(*f, display));
+      out += terminal_safe(f->message);
       if (f->outcome == Outcome::skip && !f->exemption.empty())
         out += " (exemption: " + terminal_safe(f->exemption) + ")";
       if (f->fixable && f->outcome != Outcome::skip) out += "  [fixable]";

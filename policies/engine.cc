@@ -36,7 +36,6 @@ ExemptionState judge_exemption(const Workload& w, JsonNode object, const Policy&
   const Labels annotations = string_map_at(source, "/metadata/annotations");
   st.exemption = read_exemption(annotations, policy, ctx.now);
   if (!st.exemption.requested) return st;
-  const std::string prefix = w.display() + ": exemption: ";
   const std::string path = "/metadata/annotations/" + pointer_token(kExemptAnnotation);
 
   if (ctx.requester != nullptr && !w.is_scale()) {
@@ -49,7 +48,7 @@ ExemptionState judge_exemption(const Workload& w, JsonNode object, const Policy&
     if (exemption_changed(annotations, old_ptr) &&
         !requester_allowed(*ctx.requester, policy.exemptions.allowed)) {
       st.findings.push_back({std::string(kExemptionRuleId), Outcome::fail, Enforcement::enforce, path,
-                             prefix + "user \"" + ctx.requester->username +
+                             "user \"" + ctx.requester->username +
                                  "\" may not grant exemptions; ask a platform owner to add the "
                                  "haguard.dalp.io/exempt annotations, or remove them",
                              false, {}});
@@ -60,23 +59,19 @@ ExemptionState judge_exemption(const Workload& w, JsonNode object, const Policy&
   }
   if (!st.exemption.valid) {
     st.findings.push_back({std::string(kExemptionRuleId), Outcome::warn, Enforcement::warn, path,
-                           prefix + "ignored: " + st.exemption.problem, false, {}});
+                           "ignored: " + st.exemption.problem, false, {}});
   } else if (!st.exemption.unknown_rules.empty()) {
     st.findings.push_back({std::string(kExemptionRuleId), Outcome::warn, Enforcement::warn, path,
-                           prefix + "names unknown rule ids: " + join(st.exemption.unknown_rules, ", "),
+                           "names unknown rule ids: " + join(st.exemption.unknown_rules, ", "),
                            false, {}});
   }
   (void)env;
   return st;
 }
 
-/// `who` is the object's display name ("Deployment dalp/dapp"), computed once per evaluation.
-Finding make(const std::string& who, std::string_view rule, Outcome o, Enforcement e, std::string path,
-             std::string_view message, bool fixable) {
-  std::string text;
-  text.reserve(who.size() + rule.size() + message.size() + 4);
-  text.append(who).append(": ").append(rule).append(": ").append(message);
-  return {std::string(rule), o, e, std::move(path), std::move(text), fixable, {}};
+Finding make(std::string_view rule, Outcome o, Enforcement e, std::string path, std::string message,
+             bool fixable) {
+  return {std::string(rule), o, e, std::move(path), std::move(message), fixable, {}};
 }
 
 /// Turns a failing finding into an exempted skip when the exemption covers it.
@@ -92,6 +87,13 @@ void apply_exemption(Finding& f, const Exemption& ex, const Policy& policy, cons
 }
 
 }  // namespace
+
+std::string describe(const Finding& f, std::string_view object) {
+  std::string out;
+  out.reserve(object.size() + f.rule.size() + f.message.size() + 4);
+  if (!object.empty()) out.append(object).append(": ");
+  return out.append(f.rule).append(": ").append(f.message);
+}
 
 bool is_blocking(const Finding& f) {
   return f.enforcement == Enforcement::enforce && (f.outcome == Outcome::fail || f.outcome == Outcome::error);
@@ -158,11 +160,10 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
   std::optional<Workload> parent;
   if (w->is_scale() && ctx.scale_parent) parent = Workload::of(*ctx.scale_parent);
 
-  const std::string who = w->display();
   if (policy.namespace_exempt(ev.namespace_)) {
     ev.findings.reserve(all_rules().size());
     for (const Rule* rule : all_rules())
-      ev.findings.push_back(make(who, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
+      ev.findings.push_back(make(rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
                                  "namespace " + ev.namespace_ + " is exempted by the policy", false));
     return ev;
   }
@@ -171,7 +172,7 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
     ev.derived_from = std::move(owner);
     ev.findings.reserve(all_rules().size());
     for (const Rule* rule : all_rules())
-      ev.findings.push_back(make(who, rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
+      ev.findings.push_back(make(rule->id(), Outcome::skip, policy.enforcement(rule->id(), env), "",
                                  "written by the controller of " + ev.derived_from +
                                      ": judged on its owner",
                                  false));
@@ -196,29 +197,29 @@ Evaluation Engine::evaluate(JsonNode object, const EvalContext& ctx) const {
     const RuleConfig* rc = policy.rule(rule->id());
     Enforcement enf = policy.enforcement(rule->id(), env);
     if (rc == nullptr || enf == Enforcement::off) {
-      ev.findings.push_back(make(who, rule->id(), Outcome::skip, Enforcement::off, "",
+      ev.findings.push_back(make(rule->id(), Outcome::skip, Enforcement::off, "",
                                  "off in environment " + env, false));
       continue;
     }
     if (!rule->applies_to(*w)) {
-      ev.findings.push_back(make(who, rule->id(), Outcome::skip, enf, "",
+      ev.findings.push_back(make(rule->id(), Outcome::skip, enf, "",
                                  "not applicable to " + w->kind_name(), false));
       continue;
     }
     const Workload& target_view = (parent && policy.targets(*rc, *parent)) ? *parent : *w;
     if (!policy.targets(*rc, target_view, scaled ? &*scaled : nullptr)) {
-      ev.findings.push_back(make(who, rule->id(), Outcome::skip, enf, "",
+      ev.findings.push_back(make(rule->id(), Outcome::skip, enf, "",
                                  "not a target of this rule in the policy", false));
       continue;
     }
     RuleContext rctx{policy, *rc, env, ctx.set};
     std::vector<Verdict> verdicts = rule->check(*w, rctx);
     if (verdicts.empty()) {
-      ev.findings.push_back(make(who, rule->id(), Outcome::pass, enf, "", "ok", false));
+      ev.findings.push_back(make(rule->id(), Outcome::pass, enf, "", "ok", false));
       continue;
     }
     for (Verdict& v : verdicts) {
-      Finding f = make(who, rule->id(), v.outcome, enf, std::move(v.path), v.message,
+      Finding f = make(rule->id(), v.outcome, enf, std::move(v.path), std::move(v.message),
                        v.fixable && rc->fix && v.outcome == Outcome::fail);
       apply_exemption(f, ex.exemption, policy, env);
       ev.findings.push_back(std::move(f));
@@ -298,8 +299,8 @@ std::vector<std::pair<std::size_t, Finding>> Engine::evaluate_set(
       Enforcement enf = policy.enforcement(rule->id(), env);
       if (enf == Enforcement::off) continue;
       if (policy.namespace_exempt(w->namespace_())) continue;
-      Finding f = make(w->display(), rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
-                       sv.verdict.message, false);
+      Finding f = make(rule->id(), sv.verdict.outcome, enf, std::move(sv.verdict.path),
+                       std::move(sv.verdict.message), false);
       apply_exemption(f, read_exemption(w->annotations(), policy, now), policy, env);
       out.emplace_back(sv.index, std::move(f));
     }

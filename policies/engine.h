@@ -24,10 +24,16 @@ struct Finding {
   Outcome outcome = Outcome::pass;
   Enforcement enforcement = Enforcement::off;
   std::string path;       ///< JSON pointer concerned ("" for the whole object)
-  std::string message;    ///< "Deployment prod/dapp: probes: ...; fix: ..." (one line)
+  /// What the rule says, one line: what is wrong and how to fix it. Neither the object nor the
+  /// rule id: each front door names them its own way (see describe()).
+  std::string message;
   bool fixable = false;
   std::string exemption;  ///< set when an exemption turned this finding into skip: its reason
 };
+
+/// A finding as a line of its own: "probes: <message>", or with `object` (a display_name())
+/// "Deployment prod/dapp: probes: <message>".
+std::string describe(const Finding& f, std::string_view object = {});
 
 /// Whether a finding blocks: a failure (or an evaluation error) of an enforced rule.
 bool is_blocking(const Finding& f);

@@ -1,8 +1,9 @@
 #pragma once
 // A read-only view of one JSON value, held either in a nlohmann::json tree or in a simdjson DOM.
 // The rules read objects through it, so that the webhook judges a review where simdjson parsed it:
-// building and freeing a nlohmann tree of the object was ~40% of the CPU of a small review. What
-// edits or copies JSON (the fixes, the patch, the plugin's output) keeps using nlohmann::json.
+// building and freeing a nlohmann tree of the object costs ~40% of the CPU of a small review
+// (bench/README.md, "Webhook load"). What edits or copies JSON (the fixes, the patch, the plugin's
+// output) keeps using nlohmann::json.
 //
 // A view holds a pointer: the tree, or the simdjson parser that made the DOM, must outlive it.
 // Both backends answer alike (members in key order, dump() as nlohmann writes), but for an object

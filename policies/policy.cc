@@ -117,13 +117,10 @@ const ControllerChildren* Policy::controller_of(std::string_view kind, const Obj
 }
 
 bool Policy::names_resource(std::string_view group, std::string_view kind) const {
-  const RuleConfig* r = rule("no-bundled-stateful-services");
-  if (r == nullptr) return false;
+  if (custom_resources.empty()) return false;
   std::string gk;
   gk.append(group).append("/").append(kind);
-  for (const BundledService& s : r->params.services)
-    if (has(s.resources, gk)) return true;
-  return false;
+  return custom_resources.count(gk) != 0;
 }
 
 bool Policy::namespace_exempt(std::string_view ns) const {

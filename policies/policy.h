@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,24 +33,14 @@ struct WorkloadSelector {
 /// Glob match with '*' (any run) and '?' (one character).
 bool glob_match(std::string_view pattern, std::string_view s);
 
-/// One bundled stateful service class, e.g. PostgreSQL, and what to use instead.
-struct BundledService {
-  std::string name;                 ///< "PostgreSQL"
-  std::vector<std::string> labels;  ///< globs over app.kubernetes.io/name or app label values
-  std::vector<std::string> images;  ///< globs over image base names ("postgresql-*")
-  std::vector<std::string> except;  ///< globs over both that are clients, not servers ("*exporter*")
-  std::vector<std::string> resources;  ///< operator resources that run it: "group/Kind"
-  std::string instead;              ///< what to use instead, said in the denial
-};
-
-/// Per-rule parameters. Only the fields of the rule concerned are read.
+/// A rule's parameters as the rule read them from its `parameters` block. A rule with parameters
+/// derives its own struct, fills it in Rule::load_params and reads it in check() and fix() with
+/// RuleContext::params<T>().
 struct RuleParams {
-  std::int64_t minimum = 2;                                    // min-replicas
-  std::string port = "http";                                   // probes: named port for the fix
-  bool all_containers = false;                                 // probes: every container, or the main ones
-  std::string topology_key = "kubernetes.io/hostname";         // soft-anti-affinity
-  std::string zone_key = "topology.kubernetes.io/zone";        // zone-spread
-  std::vector<BundledService> services;                        // no-bundled-stateful-services
+  virtual ~RuleParams() = default;
+  /// Custom resources ("group/Kind") these parameters make the rule judge: objects without a pod
+  /// template that the engine evaluates all the same (an operator's database cluster).
+  virtual std::vector<std::string> custom_resources() const { return {}; }
 };
 
 struct RuleConfig {
@@ -58,7 +49,7 @@ struct RuleConfig {
   std::map<std::string, Enforcement> environments;    ///< per-environment overrides
   bool fix = true;                                    ///< fix failures where enforced
   std::vector<std::string> targets;                   ///< workload selector names; empty = all
-  RuleParams params;
+  std::shared_ptr<const RuleParams> params;           ///< the rule's own; never null once loaded
 };
 
 struct Requesters {
@@ -107,6 +98,8 @@ struct Policy {
   ReadinessSettings readiness;
   std::vector<ControllerChildren> controllers = default_controllers();
   Requesters autoscalers = default_autoscalers();
+  /// "group/Kind" of the custom resources the configured rules judge (RuleParams::custom_resources).
+  std::set<std::string, std::less<>> custom_resources;
   std::string hash;  ///< sha-like digest of the source text, for metrics and logs
 
   /// `env` if the policy knows it, else the default environment.
@@ -122,7 +115,7 @@ struct Policy {
   const ControllerChildren* controller_of(const Workload& w) const;
   /// The same for an object of kind `kind` owned by `owner`.
   const ControllerChildren* controller_of(std::string_view kind, const ObjectRef& owner) const;
-  /// Whether a bundled-service entry names `group/kind` among its resources.
+  /// Whether a configured rule judges custom resources of `group/kind`.
   bool names_resource(std::string_view group, std::string_view kind) const;
   bool namespace_exempt(std::string_view ns) const;
   bool never_exemptable(std::string_view rule_id, std::string_view env) const;

@@ -12,117 +12,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include "policies/policy.h"
+#include "policies/policy_reader.h"
 #include "policies/rule.h"
 #include "policies/yaml_stream.h"
 
 namespace haguard {
 namespace {
-
-struct LoadFailure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view source) : source_(source) {}
-
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& path, const std::string& what) const {
-    YAML::Mark m = at.Mark();
-    std::string loc(source_);
-    if (m.line >= 0) loc += ':' + std::to_string(m.line + 1) + ':' + std::to_string(m.column + 1);
-    throw LoadFailure(loc + ": " + (path.empty() ? std::string("(document)") : path) + ": " + what);
-  }
-
-  void expect_map(const YAML::Node& n, const std::string& path) const {
-    if (!n.IsMap()) fail(n, path, "must be a mapping");
-  }
-
-  /// Rejects keys of `n` not in `allowed`.
-  void only_keys(const YAML::Node& n, const std::string& path,
-                 std::initializer_list<std::string_view> allowed) const {
-    expect_map(n, path);
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string key = scalar(it->first, path);
-      bool ok = false;
-      for (auto a : allowed) ok = ok || a == key;
-      if (!ok) {
-        std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        fail(it->first, join(path, key), "unknown key (expected one of: " + list + ")");
-      }
-    }
-  }
-
-  std::string scalar(const YAML::Node& n, const std::string& path) const {
-    if (!n.IsScalar()) fail(n, path, "must be a string");
-    return n.Scalar();
-  }
-
-  std::string string(const YAML::Node& n, const std::string& path) const {
-    std::string s = scalar(n, path);
-    if (s.empty()) fail(n, path, "must not be empty");
-    return s;
-  }
-
-  bool boolean(const YAML::Node& n, const std::string& path) const {
-    if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false")) return n.Scalar() == "true";
-    fail(n, path, "must be true or false");
-  }
-
-  std::int64_t integer(const YAML::Node& n, const std::string& path, std::int64_t min,
-                       std::int64_t max) const {
-    std::int64_t v = 0;
-    if (!n.IsScalar() || !YAML::convert<std::int64_t>::decode(n, v))
-      fail(n, path, "must be an integer");
-    if (v < min || v > max)
-      fail(n, path, "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    return v;
-  }
-
-  std::vector<std::string> strings(const YAML::Node& n, const std::string& path) const {
-    if (!n.IsSequence()) fail(n, path, "must be a list of strings");
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < n.size(); ++i)
-      out.push_back(string(n[i], path + "[" + std::to_string(i) + "]"));
-    return out;
-  }
-
-  Enforcement enforcement(const YAML::Node& n, const std::string& path) const {
-    auto e = parse_enforcement(scalar(n, path));
-    if (!e) fail(n, path, "unknown enforcement \"" + n.Scalar() + "\" (expected enforce, warn, audit or off)");
-    return *e;
-  }
-
-  std::chrono::seconds duration(const YAML::Node& n, const std::string& path) const {
-    // Go-style durations as Kubernetes writes them: "720h", "1h30m", "90s"; "0" means unlimited.
-    std::string s = scalar(n, path);
-    if (s == "0") return std::chrono::seconds(0);
-    std::int64_t total = 0, num = 0;
-    bool digits = false;
-    for (char c : s) {
-      if (c >= '0' && c <= '9') {
-        num = num * 10 + (c - '0');
-        digits = true;
-        if (num > 100'000'000) fail(n, path, "duration too large");
-      } else if ((c == 'h' || c == 'm' || c == 's') && digits) {
-        total += num * (c == 'h' ? 3600 : c == 'm' ? 60 : 1);
-        num = 0;
-        digits = false;
-      } else {
-        fail(n, path, "invalid duration \"" + s + "\" (write it like 720h, 1h30m or 90s)");
-      }
-    }
-    if (digits || s.empty()) fail(n, path, "invalid duration \"" + s + "\" (missing unit h, m or s)");
-    return std::chrono::seconds(total);
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-
- private:
-  std::string_view source_;
-};
 
 std::string fnv1a64_hex(std::string_view text) {
   std::uint64_t h = 1469598103934665603ull;
@@ -141,71 +36,14 @@ std::pair<std::string, std::string> split_group_kind(const std::string& s) {
   return {s.substr(0, slash), s.substr(slash + 1)};
 }
 
-/// A "group/Kind" reference to a resource: a group with a dot or "apps"/"batch", and a kind.
-std::string group_kind(const Reader& r, const YAML::Node& n, const std::string& path) {
-  std::string s = r.string(n, path);
-  const std::size_t slash = s.rfind('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == s.size())
-    r.fail(n, path, "must be written group/Kind, like apps/Deployment or postgresql.cnpg.io/Cluster");
-  return s;
-}
-
-void load_params(const Reader& r, const YAML::Node& n, const std::string& path, const std::string& id,
-                 RuleParams& p) {
-  if (id == "min-replicas") {
-    r.only_keys(n, path, {"minimum"});
-    if (n["minimum"]) p.minimum = r.integer(n["minimum"], path + ".minimum", 1, 1000);
-  } else if (id == "probes") {
-    r.only_keys(n, path, {"port", "containers"});
-    if (n["port"]) p.port = r.string(n["port"], path + ".port");
-    if (n["containers"]) {
-      const std::string c = r.string(n["containers"], path + ".containers");
-      if (c != "main" && c != "all")
-        r.fail(n["containers"], path + ".containers",
-               "must be main (the containers serving the named port, else the default or first "
-               "container) or all (sidecars too)");
-      p.all_containers = c == "all";
-    }
-  } else if (id == "soft-anti-affinity") {
-    r.only_keys(n, path, {"topologyKey"});
-    if (n["topologyKey"]) p.topology_key = r.string(n["topologyKey"], path + ".topologyKey");
-  } else if (id == "zone-spread") {
-    r.only_keys(n, path, {"topologyKey"});
-    if (n["topologyKey"]) p.zone_key = r.string(n["topologyKey"], path + ".topologyKey");
-  } else if (id == "no-bundled-stateful-services") {
-    r.only_keys(n, path, {"services"});
-    if (!n["services"]) return;
-    const YAML::Node& s = n["services"];
-    if (!s.IsSequence()) r.fail(s, path + ".services", "must be a list");
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      std::string sp = path + ".services[" + std::to_string(i) + "]";
-      r.only_keys(s[i], sp, {"name", "labels", "images", "except", "resources", "instead"});
-      BundledService b;
-      if (!s[i]["name"]) r.fail(s[i], sp, "missing key name");
-      b.name = r.string(s[i]["name"], sp + ".name");
-      if (s[i]["labels"]) b.labels = r.strings(s[i]["labels"], sp + ".labels");
-      if (s[i]["images"]) b.images = r.strings(s[i]["images"], sp + ".images");
-      if (s[i]["except"]) b.except = r.strings(s[i]["except"], sp + ".except");
-      if (const YAML::Node res = s[i]["resources"]) {
-        if (!res.IsSequence()) r.fail(res, sp + ".resources", "must be a list of strings");
-        for (std::size_t k = 0; k < res.size(); ++k)
-          b.resources.push_back(group_kind(r, res[k], sp + ".resources[" + std::to_string(k) + "]"));
-      }
-      if (s[i]["instead"]) b.instead = r.string(s[i]["instead"], sp + ".instead");
-      p.services.push_back(std::move(b));
-    }
-  } else {
-    r.only_keys(n, path, {});
-  }
-}
-
-void load_rules(const Reader& r, const YAML::Node& n, Policy& policy) {
+void load_rules(const PolicyReader& r, const YAML::Node& n, Policy& policy) {
   const std::string base = "spec.rules";
   r.expect_map(n, base);
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string id = r.scalar(it->first, base);
     std::string path = base + "." + id;
-    if (!is_known_rule(id)) r.fail(it->first, path, "unknown rule id");
+    const RuleBase* rule = find_rule(id);
+    if (rule == nullptr) r.fail(it->first, path, "unknown rule id");
     const YAML::Node v = it->second;  // a copy: it->second is a temporary
     r.only_keys(v, path, {"enforcement", "environments", "fix", "targets", "parameters"});
     RuleConfig rc;
@@ -231,12 +69,15 @@ void load_rules(const Reader& r, const YAML::Node& n, Policy& policy) {
         rc.environments[env] = r.enforcement(e->second, ep);
       }
     }
-    if (v["parameters"]) load_params(r, v["parameters"], path + ".parameters", id, rc.params);
+    // Each rule reads its own parameters; none written means its defaults.
+    const YAML::Node params = v["parameters"] ? v["parameters"] : YAML::Node(YAML::NodeType::Map);
+    rc.params = rule->load_params(r, params, path + ".parameters");
+    for (std::string& gk : rc.params->custom_resources()) policy.custom_resources.insert(std::move(gk));
     policy.rules[id] = std::move(rc);
   }
 }
 
-void load_workloads(const Reader& r, const YAML::Node& n, Policy& policy) {
+void load_workloads(const PolicyReader& r, const YAML::Node& n, Policy& policy) {
   const std::string base = "spec.workloads";
   r.expect_map(n, base);
   for (auto it = n.begin(); it != n.end(); ++it) {
@@ -268,7 +109,7 @@ void load_workloads(const Reader& r, const YAML::Node& n, Policy& policy) {
   }
 }
 
-void load_requesters(const Reader& r, const YAML::Node& n, const std::string& path, Requesters& out) {
+void load_requesters(const PolicyReader& r, const YAML::Node& n, const std::string& path, Requesters& out) {
   r.only_keys(n, path, {"users", "groups", "serviceAccounts"});
   if (n["users"]) out.users = r.strings(n["users"], path + ".users");
   if (n["groups"]) out.groups = r.strings(n["groups"], path + ".groups");
@@ -281,7 +122,7 @@ void load_requesters(const Reader& r, const YAML::Node& n, const std::string& pa
   }
 }
 
-void load_controllers(const Reader& r, const YAML::Node& n, Policy& policy) {
+void load_controllers(const PolicyReader& r, const YAML::Node& n, Policy& policy) {
   const std::string base = "spec.controllers";
   if (!n.IsSequence()) r.fail(n, base, "must be a list");
   policy.controllers.clear();
@@ -292,7 +133,7 @@ void load_controllers(const Reader& r, const YAML::Node& n, Policy& policy) {
     for (const char* key : {"owner", "kinds", "writers"})
       if (!e[key]) r.fail(e, path, std::string("missing key ") + key);
     ControllerChildren c;
-    std::tie(c.owner_group, c.owner_kind) = split_group_kind(group_kind(r, e["owner"], path + ".owner"));
+    std::tie(c.owner_group, c.owner_kind) = split_group_kind(r.group_kind(e["owner"], path + ".owner"));
     c.kinds = r.strings(e["kinds"], path + ".kinds");
     if (c.kinds.empty()) r.fail(e["kinds"], path + ".kinds", "must not be empty");
     load_requesters(r, e["writers"], path + ".writers", c.writers);
@@ -301,7 +142,7 @@ void load_controllers(const Reader& r, const YAML::Node& n, Policy& policy) {
   }
 }
 
-void load_exemptions(const Reader& r, const YAML::Node& n, Policy& policy) {
+void load_exemptions(const PolicyReader& r, const YAML::Node& n, Policy& policy) {
   const std::string path = "spec.exemptions";
   r.only_keys(n, path, {"requireReason", "requireExpiry", "maxDuration", "never", "allowedRequesters",
                         "namespaces"});
@@ -356,7 +197,7 @@ YAML::Node load_piece(std::string_view text, const YamlPiece& piece, bool pad) {
 }
 
 std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
-  Reader r(source);
+  PolicyReader r(source);
   // One HAPolicy per file: a second document would otherwise be ignored without a word. Each
   // document is read by its own YAML::Load, not by YAML::LoadAll, which loops forever on some
   // malformed input in yaml-cpp 0.7 (policy_loader_fuzz); empty documents are allowed.
@@ -366,20 +207,20 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
     if (!node || node.IsNull()) {
       const std::string_view doc = text.substr(piece.begin, piece.end - piece.begin);
       if (const int line = stray_token_line(doc); line >= 0)
-        throw LoadFailure(std::string(source) + ':' + std::to_string(piece.line + line + 1) +
+        throw PolicyLoadFailure(std::string(source) + ':' + std::to_string(piece.line + line + 1) +
                           ": unexpected ',' outside a flow collection");
       continue;
     }
     if (found) {
       const YAML::Mark m = node.Mark();
-      throw LoadFailure(std::string(source) + ':' + std::to_string(piece.line + m.line + 1) + ':' +
+      throw PolicyLoadFailure(std::string(source) + ':' + std::to_string(piece.line + m.line + 1) + ':' +
                         std::to_string(m.column + 1) +
                         ": (second document): a policy file holds one HAPolicy; put the policy "
                         "in a file of its own, or remove the other documents");
     }
     found.emplace(piece.line == 0 ? node : load_piece(text, piece, true));
   }
-  if (!found) throw LoadFailure(std::string(source) + ": the policy file is empty");
+  if (!found) throw PolicyLoadFailure(std::string(source) + ": the policy file is empty");
   const YAML::Node& doc = *found;
   r.only_keys(doc, "", {"apiVersion", "kind", "metadata", "spec"});
   if (!doc["apiVersion"] || r.scalar(doc["apiVersion"], "apiVersion") != "haguard.dalp.io/v1alpha1")
@@ -423,7 +264,7 @@ std::shared_ptr<Policy> parse(std::string_view text, std::string_view source) {
 PolicyLoad load_policy(std::string_view yaml_text, std::string_view source) {
   try {
     return {parse(yaml_text, source), {}};
-  } catch (const LoadFailure& e) {
+  } catch (const PolicyLoadFailure& e) {
     return {nullptr, e.what()};
   } catch (const YAML::Exception& e) {
     std::string loc(source);

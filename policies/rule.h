@@ -1,7 +1,9 @@
 #pragma once
 // The contract of a rule: one file in policies/rules/ each, with an id, a description, the
-// workloads it applies to, check() and an optional fix().
+// parameters it reads from the policy, the workloads it applies to, check() and an optional fix().
+// Adding a rule: its file, and its line in policies/rules/registry.cc.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,9 +13,15 @@
 #include "policies/policy.h"
 #include "policies/workload.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace haguard {
 
-/// One thing a rule found. The engine adds the object and rule id to the message.
+class PolicyReader;
+
+/// One thing a rule found. Each front door names the object and the rule its own way.
 struct Verdict {
   Outcome outcome = Outcome::fail;
   std::string path;     ///< JSON pointer concerned
@@ -26,13 +34,29 @@ struct RuleContext {
   const RuleConfig& config;
   std::string_view environment;
   const ObjectSet* set = nullptr;  ///< other objects known with this one, when any
+
+  /// The rule's own parameters: `Params` is the type its load_params returned.
+  template <class Params>
+  const Params& params() const {
+    return static_cast<const Params&>(*config.params);
+  }
 };
 
-class Rule {
+/// What every rule has, single-object or set: an id, a description, and its parameters.
+class RuleBase {
  public:
-  virtual ~Rule() = default;
+  virtual ~RuleBase() = default;
   virtual std::string_view id() const = 0;
   virtual std::string_view description() const = 0;
+  /// Reads the rule's `parameters` mapping from the policy (an empty mapping when the policy
+  /// gives none: the defaults), failing through `in` with `path` on unknown keys and bad values.
+  /// The default accepts no parameters.
+  virtual std::shared_ptr<const RuleParams> load_params(const PolicyReader& in, const YAML::Node& n,
+                                                        const std::string& path) const;
+};
+
+class Rule : public RuleBase {
+ public:
   /// Whether the rule means anything for this kind of workload (else: skip, not applicable).
   virtual bool applies_to(const Workload& w) const = 0;
   /// Empty result: pass. A single `skip` verdict: not applicable, with the reason.
@@ -52,11 +76,8 @@ struct SetVerdict {
 };
 
 /// A rule that needs several objects at once. Runs only where the whole set is known.
-class SetRule {
+class SetRule : public RuleBase {
  public:
-  virtual ~SetRule() = default;
-  virtual std::string_view id() const = 0;
-  virtual std::string_view description() const = 0;
   /// Verdicts for the objects concerned; `environment_of(i)` is object i's environment.
   virtual std::vector<SetVerdict> check(const ObjectSet& set, const Policy& policy,
                                         const std::vector<std::string>& environments) const = 0;
@@ -66,6 +87,8 @@ class SetRule {
 const std::vector<const Rule*>& all_rules();
 /// Every set rule.
 const std::vector<const SetRule*>& all_set_rules();
+/// The rule or set rule `id`, or nullptr.
+const RuleBase* find_rule(std::string_view id);
 /// Whether `id` names a rule or set rule.
 bool is_known_rule(std::string_view id);
 

@@ -64,14 +64,22 @@ std::string Workload::name() const { return string_at(object_, "/metadata/name")
 std::string Workload::namespace_() const { return string_at(object_, "/metadata/namespace"); }
 
 std::string Workload::display() const {
-  std::string ns = namespace_();
-  std::string out = kind_name_;
-  if (is_scale()) out += "/scale";
-  out += ' ';
-  if (!ns.empty()) out += ns + '/';
-  std::string n = name();
-  out += n.empty() ? std::string("(unnamed)") : n;
-  return out;
+  return display_name(is_scale() ? kind_name_ + "/scale" : kind_name_, namespace_(), name());
+}
+
+std::string display_name(std::string_view kind, std::string_view namespace_, std::string_view name) {
+  std::string out;
+  out.reserve(kind.size() + namespace_.size() + name.size() + 2);
+  out.append(kind.empty() ? "(no kind)" : kind).append(1, ' ');
+  if (!namespace_.empty()) out.append(namespace_).append(1, '/');
+  return out.append(name.empty() ? "(unnamed)" : name);
+}
+
+std::string display_name(JsonNode object) {
+  const JsonNode md = object["metadata"];
+  const std::string_view name = md["name"].str();
+  return display_name(object["kind"].str(), md["namespace"].str(),
+                      name.empty() ? md["generateName"].str() : name);
 }
 
 bool Workload::has_replicas_field() const {

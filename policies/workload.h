@@ -50,7 +50,7 @@ class Workload {
   const std::string& kind_name() const { return kind_name_; }
   std::string name() const;
   std::string namespace_() const;
-  /// "Deployment prod/dapp" (namespace omitted when empty): how messages name the object.
+  /// display_name() of the object; "Deployment/scale prod/dapp" for a scale request.
   std::string display() const;
   JsonNode object() const { return object_; }
 
@@ -102,6 +102,12 @@ class Workload {
   WorkloadKind kind_;
   std::string kind_name_;
 };
+
+/// How every front door names an object to a person: "Deployment prod/dapp", "Namespace dalp"
+/// (no namespace), with "(no kind)" and "(unnamed)" for what is missing.
+std::string display_name(std::string_view kind, std::string_view namespace_, std::string_view name);
+/// display_name() of an object's kind, metadata.namespace and metadata.name (else generateName).
+std::string display_name(JsonNode object);
 
 /// The ownerReference of `object` marked controller (empty when none).
 ObjectRef controller_owner_of(JsonNode object);

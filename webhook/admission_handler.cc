@@ -38,15 +38,6 @@ json without_filled_namespace(json fixed, const json& received) {
   return fixed;
 }
 
-/// "Deployment prod/dapp: probes: ..." -> "probes: ..." when the prefix names this object.
-std::string without_object(const std::string& message, const std::string& display) {
-  if (!display.empty() && message.size() > display.size() + 2 &&
-      message.compare(0, display.size(), display) == 0 &&
-      message.compare(display.size(), 2, ": ") == 0)
-    return message.substr(display.size() + 2);
-  return message;
-}
-
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
   for (const auto& p : parts) {
@@ -54,12 +45,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     out += p;
   }
   return out;
-}
-
-std::string display_of(const std::string& kind, const std::string& ns, const std::string& name) {
-  std::string d = kind + " ";
-  if (!ns.empty()) d += ns + "/";
-  return d + name;
 }
 
 std::string name_of(const AdmissionRequest& r) {
@@ -189,10 +174,6 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
   out.environment = ev.environment.empty() ? out.environment : ev.environment;
   if (!ev.namespace_.empty()) out.namespace_ = ev.namespace_;
   if (!ev.name.empty()) out.name = ev.name;
-  // How the engine names the object in its messages ("Deployment/scale prod/dapp" for a Scale).
-  const auto view = Workload::of(object, parent_kind);
-  const std::string display = view ? view->display() : display_of(ev.kind, ev.namespace_, ev.name);
-
   std::vector<std::string> denials;
   for (const Finding& f : ev.findings) {
     if (!f.exemption.empty()) {
@@ -204,11 +185,11 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
     }
     if (in.endpoint == Endpoint::mutate) continue;  // /validate judges what /mutate left
     if (is_blocking(f)) {
-      denials.push_back(without_object(f.message, display));
+      denials.push_back(describe(f));
     } else if (is_warning(f)) {
-      out.response.warnings.push_back(without_object(f.message, display));
+      out.response.warnings.push_back(describe(f));
     } else if (is_audit_only(f)) {
-      out.response.audit_annotations["audit-" + f.rule] = without_object(f.message, display);
+      out.response.audit_annotations["audit-" + f.rule] = describe(f);
     }
   }
   out.findings = std::move(ev.findings);
@@ -227,6 +208,10 @@ AdmissionOutcome handle_admission(const AdmissionInput& in) {
     out.response.allowed = false;
     out.response.code = 403;
     out.response.reason = "Forbidden";
+    // The object as the request names it: "Deployment/scale prod/dapp" for a scale request.
+    const auto view = Workload::of(object, parent_kind);
+    const std::string display =
+        view ? view->display() : display_name(ev.kind, ev.namespace_, ev.name);
     std::string message = "haguard denied " + display + " (environment " + out.environment +
                           "): " + join(denials, "; ");
     if (!parent_kind.empty() && !in.scale_parent) {

@@ -2,13 +2,19 @@
 // autoscaler's minimum counts for the workload it scales, and haguard never writes the replica
 // count an autoscaler owns.
 
-#include <algorithm>
+#include "policies/rules/min_replicas.h"
 
+#include "policies/policy_reader.h"
 #include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
 
 namespace haguard::rules {
 namespace {
+
+constexpr std::string_view kId = "min-replicas";
+
+struct Params final : RuleParams {
+  std::int64_t minimum = 2;
+};
 
 std::string name_of(const json& object) {
   return object.value("/metadata/name"_json_pointer, std::string("?"));
@@ -29,17 +35,24 @@ std::string managed_elsewhere(const Workload& w, const ObjectSet* set) {
 
 class MinReplicas final : public Rule {
  public:
-  std::string_view id() const override { return "min-replicas"; }
+  std::string_view id() const override { return kId; }
   std::string_view description() const override {
     return "HA workloads run at least the minimum number of replicas (spec.replicas, HPA "
            "minReplicas, KEDA minReplicaCount, and /scale requests)";
+  }
+  std::shared_ptr<const RuleParams> load_params(const PolicyReader& in, const YAML::Node& n,
+                                                const std::string& path) const override {
+    in.only_keys(n, path, {"minimum"});
+    auto p = std::make_shared<Params>();
+    if (n["minimum"]) p->minimum = in.integer(n["minimum"], path + ".minimum", 1, 1000);
+    return p;
   }
   bool applies_to(const Workload& w) const override {
     return w.has_replicas_field() || w.is_autoscaler() || w.is_scale();
   }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
-    const std::int64_t min = ctx.config.params.minimum;
+    const std::int64_t min = ctx.params<Params>().minimum;
     const std::string n = std::to_string(min);
     if (w.replicas_malformed())
       return {{Outcome::error, w.replicas_pointer(), "the replica count is not a non-negative integer"}};
@@ -81,7 +94,7 @@ class MinReplicas final : public Rule {
   bool fix(json& object, std::string_view parent_kind, const RuleContext& ctx) const override {
     auto w = Workload::of(object, parent_kind);
     if (!w || w->is_scale() || !w->replicas() || w->replicas_malformed()) return false;
-    const std::int64_t min = ctx.config.params.minimum;
+    const std::int64_t min = ctx.params<Params>().minimum;
     if (*w->replicas() >= min) return false;
     if (*w->replicas() == 0 && w->replicas_written() && !w->is_autoscaler()) return false;
     // Never write the replicas of a workload an autoscaler or a Rollout runs: theirs to set.
@@ -101,6 +114,14 @@ class MinReplicas final : public Rule {
 };
 
 }  // namespace
+
+bool is_ha(const Workload& w, const RuleContext& ctx) {
+  if (auto r = w.replicas(); r && *r >= 2) return true;
+  if (ctx.set && ctx.set->autoscaler_for(w.kind_name(), w.namespace_(), w.name())) return true;
+  const RuleConfig* mr = ctx.policy.rule(kId);
+  return mr != nullptr && ctx.policy.enforcement(kId, ctx.environment) != Enforcement::off &&
+         !mr->targets.empty() && ctx.policy.targets(*mr, w);
+}
 
 const Rule& min_replicas_rule() {
   static const MinReplicas rule;

@@ -5,14 +5,50 @@
 // that make database pods haguard never sees (CloudNativePG's Cluster). Jobs and CronJobs are
 // clients (a pg_dump backup), and an operator's own Deployment runs no database: neither is judged.
 
-#include "policies/image_name.h"
-#include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
-
 #include <algorithm>
+
+#include "policies/image_name.h"
+#include "policies/policy_reader.h"
+#include "policies/rules/pod_spec.h"
 
 namespace haguard::rules {
 namespace {
+
+/// One bundled stateful service class, e.g. PostgreSQL, and what to use instead.
+struct BundledService {
+  std::string name;                    ///< "PostgreSQL"
+  std::vector<std::string> labels;     ///< globs over app.kubernetes.io/name or app label values
+  std::vector<std::string> images;     ///< globs over image base names ("postgresql-*")
+  std::vector<std::string> except;     ///< globs over both that are clients ("*exporter*")
+  std::vector<std::string> resources;  ///< operator resources that run it: "group/Kind"
+  std::string instead;                 ///< what to use instead, said in the denial
+};
+
+struct Params final : RuleParams {
+  std::vector<BundledService> services;
+  std::vector<std::string> custom_resources() const override {
+    std::vector<std::string> out;
+    for (const BundledService& s : services) out.insert(out.end(), s.resources.begin(), s.resources.end());
+    return out;
+  }
+};
+
+BundledService load_service(const PolicyReader& in, const YAML::Node& n, const std::string& path) {
+  in.only_keys(n, path, {"name", "labels", "images", "except", "resources", "instead"});
+  BundledService b;
+  if (!n["name"]) in.fail(n, path, "missing key name");
+  b.name = in.string(n["name"], path + ".name");
+  if (n["labels"]) b.labels = in.strings(n["labels"], path + ".labels");
+  if (n["images"]) b.images = in.strings(n["images"], path + ".images");
+  if (n["except"]) b.except = in.strings(n["except"], path + ".except");
+  if (const YAML::Node res = n["resources"]) {
+    if (!res.IsSequence()) in.fail(res, path + ".resources", "must be a list of strings");
+    for (std::size_t k = 0; k < res.size(); ++k)
+      b.resources.push_back(in.group_kind(res[k], PolicyReader::at(path + ".resources", k)));
+  }
+  if (n["instead"]) b.instead = in.string(n["instead"], path + ".instead");
+  return b;
+}
 
 bool any_glob(const std::vector<std::string>& patterns, std::string_view s) {
   return std::any_of(patterns.begin(), patterns.end(),
@@ -37,6 +73,17 @@ class NoBundledStatefulServices final : public Rule {
     return "no in-cluster PostgreSQL, Redis/Valkey or object storage (RustFS, MinIO): use managed "
            "services";
   }
+  std::shared_ptr<const RuleParams> load_params(const PolicyReader& in, const YAML::Node& n,
+                                                const std::string& path) const override {
+    in.only_keys(n, path, {"services"});
+    auto p = std::make_shared<Params>();
+    if (const YAML::Node s = n["services"]) {
+      if (!s.IsSequence()) in.fail(s, path + ".services", "must be a list");
+      for (std::size_t i = 0; i < s.size(); ++i)
+        p->services.push_back(load_service(in, s[i], PolicyReader::at(path + ".services", i)));
+    }
+    return p;
+  }
   bool applies_to(const Workload& w) const override {
     return w.kind() == WorkloadKind::custom_resource || (w.is_long_running() && w.pod_template().present());
   }
@@ -60,7 +107,7 @@ class NoBundledStatefulServices final : public Rule {
     for (const ContainerAt& c : running_containers(w))
       if (const JsonNode image = c.container["image"]; image.is_string())
         images.push_back({c, image.str(), image_base_name(image.str())});
-    for (const BundledService& s : ctx.config.params.services) {
+    for (const BundledService& s : ctx.params<Params>().services) {
       std::string evidence, path;
       for (int k = 0; k < 2 && evidence.empty(); ++k) {
         for (int src = 0; src < 2 && evidence.empty(); ++src) {
@@ -87,7 +134,7 @@ class NoBundledStatefulServices final : public Rule {
     const std::string_view api_version = w.object()["apiVersion"].str();
     const std::string gk =
         std::string(api_version.substr(0, api_version.find('/'))) + "/" + w.kind_name();
-    for (const BundledService& s : ctx.config.params.services)
+    for (const BundledService& s : ctx.params<Params>().services)
       if (std::find(s.resources.begin(), s.resources.end(), gk) != s.resources.end())
         return {{Outcome::fail, "",
                  "runs an in-cluster " + s.name + " (operator resource " + gk + "); " + advice(s)}};

@@ -7,8 +7,8 @@
 #include <unordered_map>
 
 #include "policies/label_selector.h"
+#include "policies/rules/min_replicas.h"
 #include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
 
 namespace haguard::rules {
 namespace {

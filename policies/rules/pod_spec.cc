@@ -40,14 +40,6 @@ json* mutable_pod_spec(json& object, const Workload& w) {
   return cur != nullptr && cur->is_object() ? cur : nullptr;
 }
 
-bool is_ha(const Workload& w, const RuleContext& ctx) {
-  if (auto r = w.replicas(); r && *r >= 2) return true;
-  if (ctx.set && ctx.set->autoscaler_for(w.kind_name(), w.namespace_(), w.name())) return true;
-  const RuleConfig* mr = ctx.policy.rule("min-replicas");
-  return mr != nullptr && ctx.policy.enforcement("min-replicas", ctx.environment) != Enforcement::off &&
-         !mr->targets.empty() && ctx.policy.targets(*mr, w);
-}
-
 std::string ContainerAt::pointer(const Workload& w) const {
   return pod_spec_pointer(w) + (native_sidecar ? "/initContainers/" : "/containers/") +
          std::to_string(index);

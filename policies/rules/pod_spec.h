@@ -21,10 +21,6 @@ std::string pod_spec_pointer(const Workload& w);
 /// The mutable pod spec inside `object` (a copy being fixed), or nullptr.
 json* mutable_pod_spec(json& object, const Workload& w);
 
-/// Whether the workload is meant to be highly available: it asks for two or more replicas, an
-/// autoscaler manages it, or it is a target of the min-replicas rule.
-bool is_ha(const Workload& w, const RuleContext& ctx);
-
 /// A container of the pod spec and where it is.
 struct ContainerAt {
   JsonNode container;

@@ -3,11 +3,16 @@
 // first container), so that sidecars a chart or mesh adds are not asked for the app's probes;
 // with `containers: all`, every container, native sidecars included.
 
+#include "policies/policy_reader.h"
 #include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
 
 namespace haguard::rules {
 namespace {
+
+struct Params final : RuleParams {
+  std::string port = "http";    ///< the named port that marks a main container, probed by the fix
+  bool all_containers = false;  ///< every running container, or the main ones
+};
 
 bool has_named_port(JsonNode container, const std::string& port) {
   for (JsonNode p : container["ports"].items())
@@ -29,7 +34,7 @@ json tcp_probe(const std::string& port, bool liveness) {
   return probe;
 }
 
-std::vector<ContainerAt> judged_containers(const Workload& w, const RuleParams& params) {
+std::vector<ContainerAt> judged_containers(const Workload& w, const Params& params) {
   return params.all_containers ? running_containers(w) : main_containers(w, params.port);
 }
 
@@ -38,6 +43,21 @@ class Probes final : public Rule {
   std::string_view id() const override { return "probes"; }
   std::string_view description() const override {
     return "the containers serving the application have a liveness and a readiness probe";
+  }
+  std::shared_ptr<const RuleParams> load_params(const PolicyReader& in, const YAML::Node& n,
+                                                const std::string& path) const override {
+    in.only_keys(n, path, {"port", "containers"});
+    auto p = std::make_shared<Params>();
+    if (n["port"]) p->port = in.string(n["port"], path + ".port");
+    if (n["containers"]) {
+      const std::string c = in.string(n["containers"], path + ".containers");
+      if (c != "main" && c != "all")
+        in.fail(n["containers"], path + ".containers",
+                "must be main (the containers serving the named port, else the default or first "
+                "container) or all (sidecars too)");
+      p->all_containers = c == "all";
+    }
+    return p;
   }
   bool applies_to(const Workload& w) const override { return w.is_long_running(); }
 
@@ -51,8 +71,9 @@ class Probes final : public Rule {
       return {{Outcome::error, pod_spec_pointer(w) + "/containers",
                "the pod template has no containers list"}};
     std::vector<Verdict> out;
-    const std::string& port = ctx.config.params.port;
-    for (const ContainerAt& at : judged_containers(w, ctx.config.params)) {
+    const Params& params = ctx.params<Params>();
+    const std::string& port = params.port;
+    for (const ContainerAt& at : judged_containers(w, params)) {
       const JsonNode c = at.container;
       if (!c.is_object()) {
         out.push_back({Outcome::error, at.pointer(w), "container is not an object"});
@@ -82,9 +103,10 @@ class Probes final : public Rule {
     auto w = Workload::of(object, parent_kind);
     if (!w) return false;
     // The pointers of the containers to fix, read before editing the copy they point into.
+    const Params& params = ctx.params<Params>();
     std::vector<std::string> pointers;
-    for (const ContainerAt& at : judged_containers(*w, ctx.config.params)) pointers.push_back(at.pointer(*w));
-    const std::string& port = ctx.config.params.port;
+    for (const ContainerAt& at : judged_containers(*w, params)) pointers.push_back(at.pointer(*w));
+    const std::string& port = params.port;
     bool changed = false;
     for (const std::string& p : pointers) {
       json& c = object[json::json_pointer(p)];

@@ -2,7 +2,6 @@
 // can place replicas and a noisy neighbour cannot starve them.
 
 #include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
 
 namespace haguard::rules {
 namespace {

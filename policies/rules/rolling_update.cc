@@ -1,7 +1,7 @@
 // rolling-update: HA workloads roll out without taking every replica down at once.
 
+#include "policies/rules/min_replicas.h"
 #include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
 
 namespace haguard::rules {
 namespace {

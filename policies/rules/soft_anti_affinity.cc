@@ -3,11 +3,16 @@
 // the pod's own labels in its own namespace ("use anti-affinity or topology spread rules").
 
 #include "policies/label_selector.h"
+#include "policies/policy_reader.h"
+#include "policies/rules/min_replicas.h"
 #include "policies/rules/pod_spec.h"
-#include "policies/rules/rule_list.h"
 
 namespace haguard::rules {
 namespace {
+
+struct Params final : RuleParams {
+  std::string topology_key = "kubernetes.io/hostname";  ///< the topology replicas spread over
+};
 
 constexpr const char* kPreferred = "preferredDuringSchedulingIgnoredDuringExecution";
 constexpr const char* kRequired = "requiredDuringSchedulingIgnoredDuringExecution";
@@ -19,6 +24,13 @@ class SoftAntiAffinity final : public Rule {
     return "replicas spread over nodes through a preferred pod anti-affinity term or a topology "
            "spread constraint on the hostname topology that selects the pod's own labels";
   }
+  std::shared_ptr<const RuleParams> load_params(const PolicyReader& in, const YAML::Node& n,
+                                                const std::string& path) const override {
+    in.only_keys(n, path, {"topologyKey"});
+    auto p = std::make_shared<Params>();
+    if (n["topologyKey"]) p->topology_key = in.string(n["topologyKey"], path + ".topologyKey");
+    return p;
+  }
   bool applies_to(const Workload& w) const override { return w.has_replicas_field(); }
 
   std::vector<Verdict> check(const Workload& w, const RuleContext& ctx) const override {
@@ -27,7 +39,7 @@ class SoftAntiAffinity final : public Rule {
                "the pod template is read from " + w.workload_ref().kind + " " +
                    w.workload_ref().name + " (workloadRef): judged there"}};
     if (!is_ha(w, ctx)) return {{Outcome::skip, "", "not an HA workload (fewer than 2 replicas)"}};
-    const std::string& key = ctx.config.params.topology_key;
+    const std::string& key = ctx.params<Params>().topology_key;
     const Labels own = w.pod_labels();
     // Spelled only for a verdict: most objects get none.
     const auto base = [&w] { return pod_spec_pointer(w) + "/affinity/podAntiAffinity"; };
@@ -94,7 +106,7 @@ class SoftAntiAffinity final : public Rule {
     json& term = pref.emplace_back(json::value_t::object);
     term.emplace("weight", 1);
     json& affinity_term = term["podAffinityTerm"];
-    affinity_term.emplace("topologyKey", ctx.config.params.topology_key);
+    affinity_term.emplace("topologyKey", ctx.params<Params>().topology_key);
     json& match = affinity_term["labelSelector"]["matchLabels"];
     match = json::object();
     for (const auto& [k, v] : sel) match.emplace(k, v);

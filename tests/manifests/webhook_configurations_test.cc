@@ -148,14 +148,12 @@ void expect_entry_valid(const json& w, const std::string& kind, const std::strin
       {"RedisFailover", "redisfailovers"}, {"Redis", "redis"},
       {"RedisCluster", "redisclusters"}, {"RedisReplication", "redisreplications"},
       {"Dragonfly", "dragonflies"},     {"Tenant", "tenants"}};
-  const RuleConfig* bundled = default_policy()->rule("no-bundled-stateful-services");
-  ASSERT_NE(bundled, nullptr);
-  for (const BundledService& s : bundled->params.services)
-    for (const std::string& gk : s.resources) {
-      const std::string group = gk.substr(0, gk.rfind('/')), res_kind = gk.substr(gk.rfind('/') + 1);
-      ASSERT_TRUE(plural.count(res_kind)) << "no plural known for " << gk;
-      EXPECT_TRUE(covered.count({group, plural.at(res_kind)})) << gk << " is not sent to " << env;
-    }
+  EXPECT_FALSE(default_policy()->custom_resources.empty());
+  for (const std::string& gk : default_policy()->custom_resources) {
+    const std::string group = gk.substr(0, gk.rfind('/')), res_kind = gk.substr(gk.rfind('/') + 1);
+    ASSERT_TRUE(plural.count(res_kind)) << "no plural known for " << gk;
+    EXPECT_TRUE(covered.count({group, plural.at(res_kind)})) << gk << " is not sent to " << env;
+  }
 }
 
 /// The webhook entries of `config` whose namespaceSelector selects a namespace with `labels`.

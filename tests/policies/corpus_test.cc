@@ -89,6 +89,8 @@ TEST(Corpus, ArgoCdNamespaceInstall) {
   EXPECT_FALSE(is_blocking(staging[{"probes", "argocd-redis"}].front()));
   // No dApp here: min-replicas judges nothing.
   EXPECT_TRUE(failing(prod, "min-replicas").empty());
+  // Its nodeSelectors name the OS only: no placement is pinned, at one replica or two.
+  EXPECT_TRUE(failing(prod_ha, "placement-pinning").empty());
   // The probes of containers without a port named http cannot be fixed; the denial names them.
   const auto& appset = prod[{"probes", "argocd-applicationset-controller"}].front();
   EXPECT_FALSE(appset.fixable);
@@ -105,6 +107,7 @@ TEST(Corpus, IngressNginx) {
             (std::set<std::string>{"ingress-nginx-controller"}));
   EXPECT_TRUE(failing(prod, "no-bundled-stateful-services").empty());
   EXPECT_TRUE(failing(prod, "resources").count("ingress-nginx-admission-create"));
+  EXPECT_TRUE(failing(judge(scaled_to(docs, 2), "production"), "placement-pinning").empty());
 }
 
 TEST(Corpus, MicroservicesDemo) {
@@ -117,6 +120,7 @@ TEST(Corpus, MicroservicesDemo) {
   EXPECT_NE(redis.message.find("image redis:alpine"), std::string::npos);
   EXPECT_TRUE(failing(prod, "soft-anti-affinity").empty()) << "one replica each: not asked to spread";
   EXPECT_EQ(failing(judge(scaled_to(docs, 2), "production"), "soft-anti-affinity").size(), 12u);
+  EXPECT_TRUE(failing(judge(scaled_to(docs, 2), "production"), "placement-pinning").empty());
   // Fixing every Deployment in production leaves only what cannot be fixed, and is idempotent.
   Engine engine(default_policy());
   EvalContext ctx;

@@ -175,8 +175,12 @@ TEST(Engine, ScaleRequests) {
   c.scale_parent_kind = "Deployment";
   Evaluation ev = e.evaluate(scale(1), c);
   ASSERT_TRUE(ev.denied());
-  EXPECT_NE(find(ev, "min-replicas")->message.find("Deployment/scale dalp/dapp: min-replicas: scaling to 1"),
-            std::string::npos);
+  // The message is the rule's alone; the webhook names the object ("Deployment/scale dalp/dapp").
+  const Finding& f = *find(ev, "min-replicas");
+  EXPECT_EQ(f.message.rfind("scaling to 1 replica(s), needs at least 2; ", 0), 0u) << f.message;
+  EXPECT_EQ(describe(f, Workload::of(scale(1), "Deployment")->display()).rfind(
+                "Deployment/scale dalp/dapp: min-replicas: scaling to 1 replica(s)", 0),
+            0u);
   EXPECT_TRUE(e.fix(scale(1), c).patch.empty()) << "a scale request is never rewritten";
   EXPECT_FALSE(e.evaluate(scale(3), c).denied());
   EXPECT_EQ(find(e.evaluate(scale(1, "worker"), c), "min-replicas")->outcome, Outcome::skip);
@@ -187,6 +191,12 @@ TEST(Engine, ScaleRequests) {
   Evaluation exempt = e.evaluate(scale(1), c);
   EXPECT_FALSE(exempt.denied());
   EXPECT_EQ(find(exempt, "min-replicas")->outcome, Outcome::skip);
+}
+
+TEST(Engine, DescribeNamesTheRuleAndTheObjectWhenGiven) {
+  Finding f{"probes", Outcome::fail, Enforcement::enforce, "", "container \"app\" has no probes", false, {}};
+  EXPECT_EQ(describe(f), "probes: container \"app\" has no probes");
+  EXPECT_EQ(describe(f, "Deployment prod/dapp"), "Deployment prod/dapp: probes: container \"app\" has no probes");
 }
 
 TEST(Engine, SetRulesHonourEnvironmentAndExemptions) {

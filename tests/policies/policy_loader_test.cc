@@ -1,10 +1,24 @@
 #include <gtest/gtest.h>
 
+#include "policies/engine.h"
 #include "policies/policy.h"
 #include "policies/rule.h"
 
 namespace haguard {
 namespace {
+
+/// What min-replicas says in `env` of a one-replica Deployment the dapp and api selectors take:
+/// its parameters at work.
+std::string min_replicas_message(std::shared_ptr<const Policy> policy, std::string_view env) {
+  const json api = json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{
+      "name":"api-server","namespace":"ns","labels":{"app.kubernetes.io/name":"dapp","app":"api"}},
+      "spec":{"replicas":1}})");
+  EvalContext ctx;
+  ctx.environment = env;
+  for (const Finding& f : Engine(std::move(policy)).evaluate(api, ctx).findings)
+    if (f.rule == "min-replicas") return f.message;
+  return "(no min-replicas finding)";
+}
 
 std::string with_spec(const std::string& spec) {
   return "apiVersion: haguard.dalp.io/v1alpha1\nkind: HAPolicy\nmetadata: {name: t}\nspec:\n" + spec;
@@ -21,8 +35,11 @@ TEST(PolicyLoader, EmbeddedDefaultEncodesTheGuide) {
   EXPECT_EQ(p->enforcement("probes", "staging"), Enforcement::warn);
   EXPECT_EQ(p->enforcement("no-bundled-stateful-services", "staging"), Enforcement::off);
   EXPECT_EQ(p->enforcement("resources", "production"), Enforcement::warn);
-  EXPECT_EQ(p->rule("min-replicas")->params.minimum, 2);
-  EXPECT_EQ(p->rule("no-bundled-stateful-services")->params.services.size(), 3u);
+  EXPECT_NE(min_replicas_message(p, "production").find("needs at least 2;"), std::string::npos);
+  // The operators' database resources named by no-bundled-stateful-services are judged.
+  EXPECT_TRUE(p->names_resource("postgresql.cnpg.io", "Cluster"));
+  EXPECT_TRUE(p->names_resource("minio.min.io", "Tenant"));
+  EXPECT_FALSE(p->names_resource("apps", "Deployment"));
   EXPECT_EQ(p->resolve_environment("nope"), "default");
   EXPECT_EQ(p->resolve_environment("production"), "production");
   EXPECT_TRUE(p->never_exemptable("no-bundled-stateful-services", "production"));
@@ -142,7 +159,31 @@ INSTANTIATE_TEST_SUITE_P(
         BadPolicy{"bundled_resource_without_group",
                   with_spec("  environments: [a]\n  rules:\n    no-bundled-stateful-services:\n"
                             "      parameters:\n        services: [{name: pg, resources: [Cluster]}]\n"),
-                  "services[0].resources[0]: must be written group/Kind"}),
+                  "services[0].resources[0]: must be written group/Kind"},
+        BadPolicy{"bundled_service_without_name",
+                  with_spec("  environments: [a]\n  rules:\n    no-bundled-stateful-services:\n"
+                            "      parameters:\n        services: [{labels: [pg]}]\n"),
+                  "p.yaml:9:20: spec.rules.no-bundled-stateful-services.parameters.services[0]: "
+                  "missing key name"},
+        BadPolicy{"zone_spread_empty_key",
+                  with_spec("  environments: [a]\n  rules:\n    zone-spread:\n"
+                            "      parameters: {topologyKey: ''}\n"),
+                  "p.yaml:8:33: spec.rules.zone-spread.parameters.topologyKey: must not be empty"},
+        // A rule without parameters accepts none.
+        BadPolicy{"resources_takes_no_parameters",
+                  with_spec("  environments: [a]\n  rules:\n    resources:\n"
+                            "      parameters: {minimum: 1}\n"),
+                  "p.yaml:8:20: spec.rules.resources.parameters.minimum: unknown key (expected one "
+                  "of: )"},
+        BadPolicy{"placement_pinning_no_pool_keys",
+                  with_spec("  environments: [a]\n  rules:\n    placement-pinning:\n"
+                            "      parameters: {nodePoolKeys: []}\n"),
+                  "p.yaml:8:34: spec.rules.placement-pinning.parameters.nodePoolKeys: must list at "
+                  "least one node label"},
+        BadPolicy{"parameters_not_a_mapping",
+                  with_spec("  environments: [a]\n  rules:\n    min-replicas:\n"
+                            "      parameters: [2]\n"),
+                  "p.yaml:8:19: spec.rules.min-replicas.parameters: must be a mapping"}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(PolicyLoader, ControllersAndAutoscalersDefaultToWhatTheDefaultPolicyWrites) {
@@ -161,7 +202,6 @@ TEST(PolicyLoader, ControllersAndAutoscalersDefaultToWhatTheDefaultPolicyWrites)
   }
   EXPECT_EQ(bare.policy->autoscalers.users, d.autoscalers.users);
   EXPECT_EQ(bare.policy->autoscalers.service_accounts, d.autoscalers.service_accounts);
-  EXPECT_FALSE(d.rule("probes")->params.all_containers);
 
   // Written, they replace the defaults.
   PolicyLoad own = load_policy(with_spec("  environments: [a]\n  controllers:\n"
@@ -175,6 +215,28 @@ TEST(PolicyLoader, ControllersAndAutoscalersDefaultToWhatTheDefaultPolicyWrites)
   EXPECT_EQ(own.policy->controllers[0].owner_kind, "Canary");
   EXPECT_EQ(own.policy->autoscalers.users, std::vector<std::string>{"scaler"});
   EXPECT_TRUE(own.policy->autoscalers.service_accounts.empty());
+}
+
+TEST(PolicyLoader, PlacementPinningReadsTheNodePoolLabelsOfThePolicy) {
+  PolicyLoad l = load_policy(with_spec("  environments: [prod]\n  rules:\n    placement-pinning:\n"
+                                       "      enforcement: enforce\n"
+                                       "      parameters: {nodePoolKeys: [example.com/pool]}\n"),
+                             "p.yaml");
+  ASSERT_TRUE(l.policy) << l.error;
+  json d = json::parse(R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"api"},
+      "spec":{"replicas":2,"template":{"spec":{"nodeSelector":{"example.com/pool":"blue"}}}}})");
+  EvalContext ctx;
+  const Engine engine(l.policy);
+  auto pinning = [&](const json& object) {
+    for (const Finding& f : engine.evaluate(object, ctx).findings)
+      if (f.rule == "placement-pinning") return f;
+    return Finding{};
+  };
+  EXPECT_EQ(pinning(d).outcome, Outcome::fail);
+  EXPECT_NE(pinning(d).message.find("nodeSelector example.com/pool=blue"), std::string::npos);
+  // The keys given replace the defaults.
+  d["spec"]["template"]["spec"]["nodeSelector"] = {{"cloud.google.com/gke-nodepool", "blue"}};
+  EXPECT_EQ(pinning(d).outcome, Outcome::pass);
 }
 
 TEST(PolicyLoader, EmptyDocumentsAroundThePolicyAreAllowed) {
@@ -215,7 +277,7 @@ TEST(PolicyLoader, ParsesEveryField) {
   EXPECT_EQ(p.enforcement("min-replicas", "prod"), Enforcement::enforce);
   EXPECT_EQ(p.enforcement("probes", "prod"), Enforcement::off);  // not configured: off
   EXPECT_FALSE(p.rule("min-replicas")->fix);
-  EXPECT_EQ(p.rule("min-replicas")->params.minimum, 3);
+  EXPECT_NE(min_replicas_message(l.policy, "prod").find("needs at least 3;"), std::string::npos);
   EXPECT_EQ(p.exemptions.max_duration, std::chrono::seconds(5400));
   EXPECT_TRUE(p.never_exemptable("probes", "prod"));
   EXPECT_TRUE(p.namespace_exempt("infra"));

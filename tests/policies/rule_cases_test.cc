@@ -105,6 +105,7 @@ TEST_P(RuleCases, FindingsAndFix) {
     for (const auto& needle : e.value("message", json::array()))
       EXPECT_NE(got[i].message.find(needle.get<std::string>()), std::string::npos) << needle;
     EXPECT_EQ(got[i].message.find('\n'), std::string::npos) << "messages are one line";
+    EXPECT_NE(got[i].message.rfind(display_name(input), 0), 0u) << "the doors name the object";
   }
 
   if (is_set_rule(c.rule)) return;

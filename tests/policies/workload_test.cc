@@ -97,6 +97,18 @@ TEST(Workload, ControllerOwnerIsTheReferenceMarkedController) {
   EXPECT_TRUE(Workload::of(rs)->controller_owner().empty());
 }
 
+TEST(Workload, DisplayNames) {
+  EXPECT_EQ(display_name("Deployment", "prod", "dapp"), "Deployment prod/dapp");
+  EXPECT_EQ(display_name("Namespace", "", "dalp"), "Namespace dalp");
+  EXPECT_EQ(display_name("", "", ""), "(no kind) (unnamed)");
+  EXPECT_EQ(display_name(json::parse(R"({"kind":"Pod","metadata":{"namespace":"n","name":"p"}})")),
+            "Pod n/p");
+  // Before kube-apiserver names it, an object has only its generateName.
+  EXPECT_EQ(display_name(json::parse(R"({"kind":"Job","metadata":{"generateName":"migrate-"}})")),
+            "Job migrate-");
+  EXPECT_EQ(display_name(json::parse(R"([1])")), "(no kind) (unnamed)");
+}
+
 TEST(Workload, PointerTokens) {
   EXPECT_EQ(pointer_token("haguard.dalp.io/exempt"), "haguard.dalp.io~1exempt");
   EXPECT_EQ(pointer_token("a~b"), "a~0b");
