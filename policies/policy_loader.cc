@@ -171,7 +171,7 @@ void load_exemptions(const PolicyReader& r, const YAML::Node& n, Policy& policy)
   if (n["namespaces"]) e.namespaces = r.strings(n["namespaces"], path + ".namespaces");
 }
 
-void load_readiness(const Reader& r, const YAML::Node& n, Policy& policy) {
+void load_readiness(const PolicyReader& r, const YAML::Node& n, Policy& policy) {
   const std::string path = "spec.readiness";
   r.only_keys(n, path, {"attestationMaxAge"});
   if (n["attestationMaxAge"]) {
