@@ -35,15 +35,17 @@ std::string days(std::chrono::seconds s) {
 
 std::string namespace_value(const json* namespace_object, std::string_view key) {
   if (!namespace_object || !namespace_object->is_object()) return {};
-  const json& meta = namespace_object->value("metadata", json::object());
-  if (!meta.is_object()) return {};
-  for (const char* field : {"annotations", "labels"}) {
-    auto m = meta.find(field);
-    if (m == meta.end() || !m->is_object()) continue;
-    auto v = m->find(std::string(key));
-    if (v != m->end() && v->is_string()) return v->get<std::string>();
-  }
+  const json& meta = member(*namespace_object, "metadata");
+  for (const char* field : {"annotations", "labels"})
+    if (const json& v = member(member(meta, field), key); v.is_string()) return v.get<std::string>();
   return {};
+}
+
+const json& member(const json& object, std::string_view key) {
+  static const json null;
+  if (!object.is_object()) return null;
+  auto it = object.find(key);
+  return it == object.end() ? null : *it;
 }
 
 const std::vector<WorkloadFacts>& RowContext::workloads() const {

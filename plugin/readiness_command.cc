@@ -188,6 +188,7 @@ int run_readiness(const ReadinessOptions& opt) {
 
   ClusterFacts facts;
   sort_objects(docs, facts);
+  facts.layout = node_layout(facts.nodes);
   const std::vector<std::string> chosen =
       choose_namespaces(opt, *policy, docs, facts, report.scope);
   if (chosen.empty())

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,23 @@ struct WorkloadFacts {
   std::vector<Finding> findings;
 };
 
+/// A node pool's schedulable nodes.
+struct NodePool {
+  std::string key;  ///< the label that named it ("" when none did)
+  std::set<std::string> zones;
+  std::size_t nodes = 0;
+};
+
+/// The schedulable nodes by pool, and the nodes left out by reason ("cordoned", ...).
+struct NodeLayout {
+  std::map<std::string, NodePool> pools;
+  std::set<std::string> zones;
+  std::map<std::string, std::size_t> excluded;
+};
+
+/// Groups `nodes` by pool label and zone: once per dump, since every namespace shares them.
+NodeLayout node_layout(const std::vector<const json*>& nodes);
+
 /// The dump, sorted by what the rows read.
 struct ClusterFacts {
   std::vector<const json*> nodes;
@@ -35,6 +53,7 @@ struct ClusterFacts {
   std::vector<const json*> prometheus_rules;
   std::map<std::string, const json*> namespaces;  ///< Namespace objects by name
   std::map<std::string, std::vector<WorkloadFacts>> workloads;  ///< by namespace, input order
+  NodeLayout layout;  ///< node_layout(nodes)
 };
 
 /// What every row builder reads.
@@ -61,6 +80,8 @@ ReadinessRow observability_row(const RowContext& ctx);
 std::string finding_line(const WorkloadFacts& w, const Finding& f);
 /// "<Kind> <namespace>/<name>" of any object, from its metadata.
 std::string object_display(const json& object);
+/// `object[key]` without copying; a null value when `object` is not an object or lacks it.
+const json& member(const json& object, std::string_view key);
 /// The string at JSON pointer `pointer` ("" when absent or not a string).
 std::string string_at(const json& object, std::string_view pointer);
 

@@ -40,31 +40,24 @@ std::string join(const std::set<std::string>& items) {
 }
 
 std::string label(const json& object, std::string_view key) {
-  const json& meta = object.value("metadata", json::object());
-  if (!meta.is_object()) return {};
-  auto labels = meta.find("labels");
-  if (labels == meta.end() || !labels->is_object()) return {};
-  auto v = labels->find(std::string(key));
-  return v != labels->end() && v->is_string() ? v->get<std::string>() : std::string();
+  const json& v = member(member(member(object, "metadata"), "labels"), key);
+  return v.is_string() ? v.get<std::string>() : std::string();
 }
 
 /// Why a node takes no ordinary pods ("" when it does): cordoned, a control-plane taint, not Ready.
 std::string unschedulable_reason(const json& node) {
-  const json spec = node.value("spec", json::object());
-  if (spec.is_object() && spec.value("unschedulable", false) == true) return "cordoned";
-  if (spec.is_object() && spec.contains("taints") && spec["taints"].is_array())
-    for (const json& t : spec["taints"]) {
-      if (!t.is_object()) continue;
-      const std::string key = t.value("key", ""), effect = t.value("effect", "");
+  const json& spec = member(node, "spec");
+  if (member(spec, "unschedulable") == true) return "cordoned";
+  if (const json& taints = member(spec, "taints"); taints.is_array())
+    for (const json& t : taints) {
+      const json& key = member(t, "key");
       if ((key == "node-role.kubernetes.io/control-plane" || key == "node-role.kubernetes.io/master") &&
-          effect == "NoSchedule")
+          member(t, "effect") == "NoSchedule")
         return "control plane";
     }
-  const json status = node.value("status", json::object());
-  if (status.is_object() && status.contains("conditions") && status["conditions"].is_array())
-    for (const json& c : status["conditions"])
-      if (c.is_object() && c.value("type", "") == "Ready" && c.value("status", "") != "True")
-        return "not Ready";
+  if (const json& conditions = member(member(node, "status"), "conditions"); conditions.is_array())
+    for (const json& c : conditions)
+      if (member(c, "type") == "Ready" && member(c, "status") != "True") return "not Ready";
   return {};
 }
 
@@ -113,17 +106,10 @@ ReadinessRow replica_posture_row(const RowContext& ctx) {
   return row;
 }
 
-ReadinessRow scheduling_posture_row(const RowContext& ctx) {
-  ReadinessRow row{"scheduling-posture", "Scheduling posture"};
-  struct Pool {
-    std::string key;  ///< the label that named it ("" when none did)
-    std::set<std::string> zones;
-    std::size_t nodes = 0;
-  };
-  std::map<std::string, Pool> pools;
-  std::set<std::string> zones;
-  std::map<std::string, std::size_t> excluded;  // reason -> count
-  for (const json* node : ctx.cluster.nodes) {
+NodeLayout node_layout(const std::vector<const json*>& nodes) {
+  NodeLayout out;
+  auto& [pools, zones, excluded] = out;
+  for (const json* node : nodes) {
     if (const std::string why = unschedulable_reason(*node); !why.empty()) {
       ++excluded[why];
       continue;
@@ -138,12 +124,18 @@ ReadinessRow scheduling_posture_row(const RowContext& ctx) {
     std::string zone;
     for (std::string_view key : kZoneLabels)
       if (zone = label(*node, key); !zone.empty()) break;
-    Pool& p = pools[pool_name];
+    NodePool& p = pools[pool_name];
     p.key = pool_key;
     ++p.nodes;
     p.zones.insert(zone.empty() ? "(no zone label)" : zone);
     if (!zone.empty()) zones.insert(zone);
   }
+  return out;
+}
+
+ReadinessRow scheduling_posture_row(const RowContext& ctx) {
+  ReadinessRow row{"scheduling-posture", "Scheduling posture"};
+  const auto& [pools, zones, excluded] = ctx.cluster.layout;
   for (const auto& [reason, n] : excluded)
     row.evidence.push_back(std::to_string(n) + (n == 1 ? " node" : " nodes") +
                            " left out as unschedulable (" + reason + ")");

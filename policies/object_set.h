@@ -27,11 +27,33 @@ class ObjectSet {
   const json* find(std::string_view kind, std::string_view ns, std::string_view name) const;
 
  private:
+  /// Objects by a "kind/name" key, found in a namespace without a walk over every namespace's
+  /// object of that name (a cluster dump has one `dapp` per namespace).
+  class NameIndex {
+   public:
+    void add(std::string key, std::string_view ns, std::size_t position, const json* object);
+    /// The first object (input order) under `key` whose namespace matches `ns`.
+    const json* lookup(const std::string& key, std::string_view ns) const;
+
+   private:
+    struct Entry {
+      std::size_t position;
+      const json* object;
+    };
+    using Map = std::unordered_multimap<std::string, Entry>;
+    static const Entry* first(const Map& map, const std::string& key);
+    Map any_;       ///< every object, by key
+    Map scoped_;    ///< objects with a namespace, by key + '\n' + namespace
+    Map unscoped_;  ///< objects without one, by key
+  };
+
   std::vector<const json*> objects_;
   /// Autoscalers by "kind/name" of their target, Rollouts by "Deployment/name" of their
   /// workloadRef, everything by "kind/name".
-  std::unordered_multimap<std::string, const json*> autoscalers_, rollouts_, by_name_;
-  std::vector<const json*> pdbs_;
+  NameIndex autoscalers_, rollouts_, by_name_;
+  std::vector<const json*> pdbs_;  ///< in input order
+  std::unordered_map<std::string, std::vector<std::size_t>> pdbs_by_namespace_;  ///< into pdbs_
+  std::vector<std::size_t> unscoped_pdbs_;                                        ///< into pdbs_
 };
 
 }  // namespace haguard

@@ -266,6 +266,22 @@ TEST(ReadinessRows, ShippedRulesPassTheObservabilityRow) {
             std::string::npos);
 }
 
+TEST(ReadinessRows, MonitoringKustomizationAsAppliedPassesTheObservabilityRow) {
+  const std::string dir = ::testing::TempDir();
+  const ProcResult k = run_process(
+      {"/usr/bin/kubectl", "kustomize", std::string(HAGUARD_SOURCE_DIR) + "/manifests/monitoring"},
+      {"HOME=" + dir}, "/");
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  std::ofstream(dir + "/monitoring.yaml") << k.out;
+  json dump = ready_dump();
+  erase_kind(dump, "PrometheusRule");
+  const Readiness r = readiness(dump, {dir + "/monitoring.yaml"});
+  EXPECT_EQ(r.status("observability"), "ready") << r.row("observability").dump(2);
+  EXPECT_NE(r.text("observability", "evidence")
+                .find("PrometheusRule haguard-system/dalp-workloads alert DalpPodRestarting"),
+            std::string::npos);
+}
+
 TEST(ReadinessRows, StaleAttestationNeedsAttestation) {
   json dump = ready_dump();
   dump["items"][0]["metadata"]["annotations"]["haguard.dalp.io/attest.postgresql"] =
