@@ -10,12 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-30}
-root=$PWD
-build=${HAGUARD_BENCH_BUILD:-build-bench}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHAGUARD_BUILD_TESTS=OFF \
-  -DHAGUARD_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target haguard >/dev/null
-haguard=$root/$build/plugin/haguard
+source bench/plugin/build-haguard.sh
 tests/e2e/build-helm "$root/$build/e2e/bin"
 helm=$root/$build/e2e/bin/helm
 

@@ -10,12 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-10}
-root=$PWD
-build=${HAGUARD_BENCH_BUILD:-build-bench}
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHAGUARD_BUILD_TESTS=OFF \
-  -DHAGUARD_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target haguard >/dev/null
-haguard=$root/$build/plugin/haguard
+source bench/plugin/build-haguard.sh
 reference=${REFERENCE:-$root/build/jsonnet-reference/jsonnet}
 [ -x "$reference" ] || { echo "no go-jsonnet at $reference" >&2; exit 2; }
 corpus=${HAGUARD_CORPUS_DIR:-$root/../shared/corpus}
