@@ -1,7 +1,5 @@
 // Bounded, confined jsonnet evaluation. See jsonnet_eval.h for why no nlohmann/json appears here.
-//
-// The child/parent protocol over one pipe, per result: u8 kind (1 ok, 0 error, 2 run failure),
-// u32 file index, u64 length, bytes; then u8 0xFF when every result has been written.
+// The child reports its results to the parent over one pipe (jsonnet_eval_records.h).
 
 #include "plugin/jsonnet_eval.h"
 
@@ -27,6 +25,7 @@
 
 #include "common/file_reading.h"
 #include "plugin/helm_template.h"
+#include "plugin/jsonnet_eval_records.h"
 #include "plugin/jsonnet_natives.h"
 #include "plugin/tanka_natives.h"
 #include "plugin/jsonnet_std.h"
@@ -211,24 +210,6 @@ void* thread_main(void* arg) {
   return nullptr;
 }
 
-bool write_all(int fd, const void* data, std::size_t n) {
-  const char* p = static_cast<const char*>(data);
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-bool write_record(int fd, std::uint8_t kind, std::uint32_t index, std::string_view bytes) {
-  std::uint64_t len = bytes.size();
-  return write_all(fd, &kind, 1) && write_all(fd, &index, 4) && write_all(fd, &len, 8) &&
-         write_all(fd, bytes.data(), bytes.size());
-}
-
 [[noreturn]] void run_child(int fd, const std::vector<std::string>& files,
                             const JsonnetInputs& inputs, const JsonnetLimits& limits) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -301,35 +282,6 @@ std::string describe_status(int status, const JsonnetLimits& limits) {
     return "jsonnet evaluation died: " + what;
   }
   return "jsonnet evaluation exited with status " + std::to_string(WEXITSTATUS(status));
-}
-
-/// Parses the child's records. Returns false with `failure` set on a malformed stream.
-bool parse_records(const std::string& buf, std::vector<JsonnetResult>& results, bool& done,
-                   std::string& failure) {
-  std::size_t pos = 0;
-  while (pos < buf.size()) {
-    std::uint8_t kind = static_cast<std::uint8_t>(buf[pos]);
-    if (kind == 0xFF) {
-      done = true;
-      return true;
-    }
-    if (buf.size() - pos < 13) return false;
-    std::uint32_t index;
-    std::uint64_t len;
-    std::memcpy(&index, buf.data() + pos + 1, 4);
-    std::memcpy(&len, buf.data() + pos + 5, 8);
-    pos += 13;
-    if (buf.size() - pos < len) return false;
-    std::string bytes = buf.substr(pos, len);
-    pos += len;
-    if (kind == 2) {
-      failure = bytes;
-    } else if (index < results.size()) {
-      results[index].ok = kind == 1;
-      (kind == 1 ? results[index].output : results[index].error) = std::move(bytes);
-    }
-  }
-  return false;
 }
 
 }  // namespace
