@@ -13,6 +13,7 @@ helm_as_admin() {
 scenario_10() {
   local charts="$e2e_root/tests/charts"
   rm -rf "$e2e_dir/helm"
+  mkdir -p "$e2e_dir/helm"
   namespace s10-helm3 production
   namespace s10-helm4 production
 
@@ -21,6 +22,11 @@ scenario_10() {
   helm_as_admin helm3 install dalp "$charts/dalp" -n s10-helm3 --post-renderer haguard \
     --post-renderer-args post-render --post-renderer-args --environment=production
   expect_ok "helm 3 install of the dalp chart's defaults"
+  # What Helm recorded is the post-renderer's output (the webhook would also have raised the
+  # replicas of what it stored, so the stored object alone would not show who fixed it).
+  helm_as_admin helm3 get manifest dalp -n s10-helm3
+  expect_match "helm's manifest, fixed by the post-renderer" "$out" \
+    'haguard.dalp.io/mutated: min-replicas,soft-anti-affinity'
   expect_eq "stored replicas" "$(field s10-helm3 deployment/dalp-dapp '{.spec.replicas}')" 2
   expect_match "stored anti-affinity" \
     "$(field s10-helm3 deployment/dalp-dapp '{.spec.template.spec.affinity.podAntiAffinity}')" \
