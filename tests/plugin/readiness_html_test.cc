@@ -4,6 +4,7 @@
 // person reads on each row's badge must be the one the JSON report gives.
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/plugin/render_harness.h"
+#include "tests/support/files.h"
 
 namespace haguard::test {
 namespace {
@@ -42,7 +44,16 @@ std::string label_of(const std::string& status) {
 }
 
 void check_page(const json& cluster, const std::vector<std::string>& files) {
-  const std::string out_dir = ::testing::TempDir();
+  // Its own directory: ctest runs the page tests side by side, and two chromiums cannot share a
+  // profile (the second one exits).
+  const std::string out_dir = make_temp_dir("readiness-html");
+  struct RemoveAtEnd {
+    std::string dir;
+    ~RemoveAtEnd() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_at_end{out_dir};
   std::vector<std::string> base = {haguard_binary(), "readiness", "--now", kNow, "-o"};
   std::vector<std::string> argv_json = base, argv_html = base;
   argv_json.push_back("json");
