@@ -19,6 +19,7 @@
 #include "common/file_reading.h"
 #include "manifest_io/manifest_io.h"
 #include "plugin/check_inputs.h"
+#include "plugin/policy_file.h"
 #include "plugin/command.h"
 #include "plugin/report.h"
 #include "plugin/source_location.h"
@@ -256,27 +257,8 @@ void write_out(std::FILE* f, const std::string& s) {
 
 int run_check(const CheckOptions& opt) {
   // Policy.
-  std::shared_ptr<const Policy> policy;
-  if (opt.policy_file.empty()) {
-    policy = default_policy();
-  } else {
-    std::string error;
-    std::optional<std::string> text = read_file(opt.policy_file, &error);
-    if (!text) {
-      std::fprintf(stderr, "haguard: policy %s: %s\n", opt.policy_file.c_str(), error.c_str());
-      return 2;
-    }
-    PolicyLoad load = load_policy(*text, opt.policy_file);
-    if (!load.policy) {
-      std::fprintf(stderr, "haguard: %s\n", load.error.c_str());
-      return 2;
-    }
-    policy = load.policy;
-  }
-  if (!policy) {
-    std::fprintf(stderr, "haguard: no policy\n");
-    return 2;
-  }
+  const std::shared_ptr<const Policy> policy = policy_from_file(opt.policy_file);
+  if (!policy) return 2;
   if (!opt.environment.empty() && !policy->knows_environment(opt.environment)) {
     std::fprintf(stderr, "haguard: %s\n", policy->unknown_environment(opt.environment).c_str());
     return 2;

@@ -16,6 +16,7 @@
 #include "plugin/command.h"
 #include "common/file_reading.h"
 #include "manifest_io/manifest_io.h"
+#include "plugin/policy_file.h"
 #include "plugin/readiness_rows.h"
 #include "plugin/report.h"
 #include "policies/engine.h"
@@ -139,21 +140,9 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::shared_ptr<const Policy> load(const std::string& file) {
-  if (file.empty()) return default_policy();
-  std::string error;
-  const std::optional<std::string> text = read_file(file, &error);
-  if (!text) {
-    std::fprintf(stderr, "haguard: policy %s: %s\n", file.c_str(), error.c_str());
-    return nullptr;
-  }
-  PolicyLoad l = load_policy(*text, file);
-  if (!l.policy) std::fprintf(stderr, "haguard: %s\n", l.error.c_str());
-  return l.policy;
-}
 
 int run_readiness(const ReadinessOptions& opt) {
-  const std::shared_ptr<const Policy> policy = load(opt.policy_file);
+  const std::shared_ptr<const Policy> policy = policy_from_file(opt.policy_file);
   if (!policy) return 2;
   if (std::find(policy->environments.begin(), policy->environments.end(), opt.environment) ==
       policy->environments.end()) {
